@@ -1,0 +1,161 @@
+"""The scikit-learn estimator: P(label) per paragraph, then a pass that sees the neighbours' P.
+
+Three stages, stacked with out-of-fold predictions grouped by page so that no stage
+learns from predictions made on its own training rows:
+  1. a linear model over the hashed tokens (words, word pairs, class/id tokens) → P(label);
+  2. gradient-boosted trees over the numeric features + stage 1 → P(label);
+  3. the same trees again, also seeing stage 2's P(body) of the neighbours (previous, next,
+     windows of 3/7/21, page mean, the page's body mass before and after) → final P(label).
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import SGDClassifier
+from sklearn.model_selection import GroupKFold
+from sklearn.utils.validation import check_is_fitted
+
+from .features import N_DENSE, page_slices
+
+LABELS = ("body", "title", "meta", "boilerplate")
+N_NEIGHBOUR = 12
+
+
+def _window_mean(v: np.ndarray, r: int) -> np.ndarray:
+    c = np.concatenate([[0.0], np.cumsum(v)])
+    idx = np.arange(len(v))
+    lo = np.maximum(0, idx - r)
+    hi = np.minimum(len(v), idx + r + 1)
+    return (c[hi] - c[lo]) / (hi - lo)
+
+
+def neighbour_features(p_body: np.ndarray, chars: np.ndarray, slices: list[slice]) -> np.ndarray:
+    """Features of each paragraph's neighbours' P(body), computed page by page."""
+    out = np.zeros((len(p_body), N_NEIGHBOUR))
+    for s in slices:
+        p = p_body[s]
+        c = chars[s]
+        n = len(p)
+        o = out[s]
+        o[:, 0] = np.r_[0.0, p[:-1]]
+        o[:, 1] = np.r_[p[1:], 0.0]
+        o[:, 2] = _window_mean(p, 1)
+        o[:, 3] = _window_mean(p, 3)
+        o[:, 4] = _window_mean(p, 10)
+        o[:, 5] = p.mean()
+        o[:, 6] = p.max()
+        mass = p * c
+        cum = np.cumsum(mass)
+        total = cum[-1] or 1.0
+        o[:, 7] = (cum - mass) / total
+        o[:, 8] = (cum[-1] - cum) / total
+        o[:, 9] = (np.argsort(np.argsort(p)) / max(1, n - 1)) if n > 1 else 1.0
+        # distance (in paragraphs) to the nearest confident body paragraph
+        body_idx = np.flatnonzero(p > 0.5)
+        if len(body_idx):
+            pos = np.arange(n)
+            nearest = np.abs(pos[:, None] - body_idx[None, :]).min(axis=1) if n * len(body_idx) < 4_000_000 \
+                else np.zeros(n)
+            o[:, 10] = np.log1p(nearest)
+        else:
+            o[:, 10] = np.log1p(n)
+        o[:, 11] = (p > 0.5).mean()
+    return out
+
+
+class BodyClassifier(BaseEstimator, ClassifierMixin):
+    """Paragraph classifier (body / title / meta / boilerplate) with a neighbour pass.
+
+    X is the CSR matrix from ParagraphFeaturizer: the first `n_dense` columns are numeric
+    (column 0 marks page starts), the rest hashed tokens.
+    """
+
+    def __init__(self, n_dense: int = N_DENSE, text_alpha: float = 2e-6, max_iter: int = 200,
+                 learning_rate: float = 0.1, max_leaf_nodes: int = 31, min_samples_leaf: int = 40,
+                 n_folds: int = 4, neighbour_pass: bool = True, random_state: int = 0):
+        self.n_dense = n_dense
+        self.text_alpha = text_alpha
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.n_folds = n_folds
+        self.neighbour_pass = neighbour_pass
+        self.random_state = random_state
+
+    # -- building blocks -------------------------------------------------
+    def _text_model(self) -> SGDClassifier:
+        return SGDClassifier(loss="log_loss", alpha=self.text_alpha, max_iter=15, tol=None,
+                             random_state=self.random_state)
+
+    def _trees(self) -> HistGradientBoostingClassifier:
+        return HistGradientBoostingClassifier(
+            max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
+            min_samples_leaf=self.min_samples_leaf, early_stopping=False, random_state=self.random_state)
+
+    def _split(self, X):
+        X = sparse.csr_matrix(X)
+        dense = X[:, :self.n_dense].toarray()
+        return dense, X[:, self.n_dense:]
+
+    @staticmethod
+    def _oof(model, X, y, w, folds) -> np.ndarray:
+        classes = np.unique(y)
+        out = np.zeros((X.shape[0], len(classes)))
+        for tr, te in folds:
+            m = clone(model).fit(X[tr], y[tr], sample_weight=None if w is None else w[tr])
+            out[np.ix_(te, np.searchsorted(classes, m.classes_))] = m.predict_proba(X[te])
+        return out
+
+    def _body_col(self) -> int:
+        return int(np.flatnonzero(self.classes_ == "body")[0])
+
+    def _stack(self, dense, p_text, p_first, slices):
+        parts = [dense, p_text]
+        if p_first is not None:
+            chars = np.expm1(dense[:, 1])
+            parts.append(neighbour_features(p_first[:, self._body_col()], chars, slices))
+        return np.hstack(parts)
+
+    # -- estimator contract ----------------------------------------------
+    def fit(self, X, y, sample_weight=None) -> "BodyClassifier":
+        """Learn all stages from a page-ordered feature matrix and labels."""
+        dense, hashed = self._split(X)
+        y = np.asarray(y)
+        w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        self.classes_ = np.unique(y)
+        slices = page_slices(dense[:, 0])
+        groups = np.zeros(len(y), dtype=int)
+        for i, s in enumerate(slices):
+            groups[s] = i
+        n_folds = max(2, min(self.n_folds, len(slices)))
+        # Pages are shuffled into folds by a seeded permutation so training is reproducible.
+        perm = np.random.RandomState(self.random_state).permutation(len(slices))
+        folds = list(GroupKFold(n_splits=n_folds).split(dense, y, perm[groups]))
+        p_text = self._oof(self._text_model(), hashed, y, w, folds)
+        self.text_model_ = self._text_model().fit(hashed, y, sample_weight=w)
+        first_X = self._stack(dense, p_text, None, slices)
+        self.first_ = self._trees().fit(first_X, y, sample_weight=w)
+        if self.neighbour_pass:
+            p_first = self._oof(self._trees(), first_X, y, w, folds)
+            self.second_ = self._trees().fit(self._stack(dense, p_text, p_first, slices), y, sample_weight=w)
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        """P(label) per paragraph, columns in `classes_` order."""
+        check_is_fitted(self, "first_")
+        dense, hashed = self._split(X)
+        slices = page_slices(dense[:, 0])
+        p_text = self.text_model_.predict_proba(hashed)
+        first_X = self._stack(dense, p_text, None, slices)
+        p = self.first_.predict_proba(first_X)
+        if self.neighbour_pass:
+            p = self.second_.predict_proba(self._stack(dense, p_text, p, slices))
+        return p
+
+    def predict(self, X) -> np.ndarray:
+        """Most probable label per paragraph."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

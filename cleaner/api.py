@@ -1,0 +1,143 @@
+"""The public entry points: Cleaner (a loaded model serving many pages) and clean()."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Optional, Sequence
+
+import numpy as np
+
+from classifier.store import ModelLoadError, load as load_model_file
+
+from .decide import check_preset, decide, thresholds_for
+from .errors import ModelError
+from .language import DEFAULT_BACKEND, assign_languages, get_backend
+from .page_input import DEFAULT_MAX_BYTES, read_page
+from .paragraph import Paragraph
+from .result import Result, empty_result
+from .segment_html import segment_html
+from .segment_text import segment_text
+
+DEFAULT_MODEL_NAME = "default.joblib"
+
+
+def default_model_path() -> Path:
+    """The shipped model: cleaner/models when installed, models/ in a checkout."""
+    installed = Path(__file__).resolve().parent / "models" / DEFAULT_MODEL_NAME
+    if installed.is_file():
+        return installed
+    return Path(__file__).resolve().parent.parent / "models" / DEFAULT_MODEL_NAME
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every option of a Cleaner in one typed object."""
+
+    preset: str = "balanced"
+    lang_backend: str = DEFAULT_BACKEND
+    languages: Optional[tuple[str, ...]] = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def load_model(path: Optional[Path | str] = None, *, trusted: bool = False) -> tuple[Any, dict]:
+    """Load a model and its card; the shipped model is trusted, another path only when told."""
+    if path is None:
+        path, trusted = default_model_path(), True
+    try:
+        return load_model_file(Path(path), trusted=trusted)
+    except ModelLoadError as e:
+        raise ModelError(str(e)) from None
+
+
+@dataclass(frozen=True)
+class Segmented:
+    """A page split into paragraphs with their languages, before classification."""
+
+    paragraphs: list[Paragraph]
+    kind: str
+    title_hint: Optional[str]
+    language: Optional[str]
+
+
+def segment(page: Any, *, kind: str = "auto", settings: Settings = Settings()) -> Segmented:
+    """Page → paragraphs → languages (the part of the pipeline before the model)."""
+    text, kind = read_page(page, kind, settings.max_bytes)
+    if kind == "html":
+        html = segment_html(text)
+        paragraphs, title_hint = html.paragraphs, html.title
+    else:
+        paragraphs, title_hint = segment_text(text), None
+    backend = get_backend(settings.lang_backend, settings.languages)
+    paragraphs, language = assign_languages(paragraphs, backend)
+    return Segmented(paragraphs, kind, title_hint, language)
+
+
+class Cleaner:
+    """Loads the model once and cleans many pages with the same settings."""
+
+    def __init__(self, model: Optional[Path | str] = None, *, preset: str = "balanced",
+                 lang_backend: str = DEFAULT_BACKEND, languages: Optional[Sequence[str]] = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES):
+        self.settings = Settings(check_preset(preset), lang_backend,
+                                 tuple(languages) if languages is not None else None, max_bytes)
+        get_backend(lang_backend, self.settings.languages)  # fail now on a bad backend or language
+        # A path the caller names explicitly is trusted: they chose to run it.
+        self.model, self.card = load_model(model, trusted=model is not None)
+        self.classes = [str(c) for c in self.model.classes_]
+        self.threshold = thresholds_for(self.card)[self.settings.preset]
+
+    def probabilities(self, paragraphs: Sequence[Paragraph]) -> list[dict[str, float]]:
+        """P(label) for each paragraph of one page."""
+        if not paragraphs:
+            return []
+        proba = self.model.predict_proba(list(paragraphs))
+        return [dict(zip(self.classes, map(float, row))) for row in np.asarray(proba)]
+
+    def clean(self, page: Any, *, url: Optional[str] = None, kind: str = "auto") -> Result:
+        """Clean one page (HTML or text as str/bytes, a BeautifulSoup, or a path)."""
+        seg = segment(page, kind=kind, settings=self.settings)
+        if not seg.paragraphs or seg.language is None and not any(_has_letters(p.text) for p in seg.paragraphs):
+            return empty_result(seg.kind, url, seg.title_hint)
+        probs = self.probabilities(seg.paragraphs)
+        decided = decide(seg.paragraphs, probs, self.threshold, seg.language)
+        text = "\n\n".join(p.text for p in decided if p.keep)
+        return Result(text=text, title=_title(decided, probs, seg.title_hint), language=seg.language,
+                      paragraphs=tuple(decided), kind=seg.kind, url=url)
+
+    def clean_many(self, pages: Iterable[Any]) -> Iterator[Result]:
+        """Clean pages one after another, in order."""
+        for page in pages:
+            yield self.clean(page)
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def _title(paragraphs: Sequence[Paragraph], probs: Sequence[dict[str, float]], hint: Optional[str]) -> Optional[str]:
+    """The headline: the paragraph most likely a title in the page's first half, else <title>."""
+    best, best_p = None, 0.5
+    limit = max(5, len(paragraphs) // 2)
+    for p, pr in zip(paragraphs[:limit], probs[:limit]):
+        if not p.keep and pr.get("title", 0.0) > best_p:
+            best, best_p = p.text, pr["title"]
+    return best or hint
+
+
+_default: Optional[Cleaner] = None
+_default_lock = threading.Lock()
+
+
+def default_cleaner() -> Cleaner:
+    """The shared Cleaner with default settings, created on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Cleaner()
+        return _default
+
+
+def clean(page: Any, *, url: Optional[str] = None, kind: str = "auto") -> Result:
+    """Keep the article body of one page and explain every paragraph's fate."""
+    return default_cleaner().clean(page, url=url, kind=kind)

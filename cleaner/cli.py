@@ -1,0 +1,176 @@
+"""The `newsbody` command: clean pages, train a model, evaluate on labelled pages."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Optional, Sequence
+
+from .decide import PRESETS
+from .errors import NewsbodyError
+from .language import BACKENDS, DEFAULT_BACKEND
+
+EXIT_USAGE = 2
+
+
+def _add_cleaner_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", help="model file (default: the shipped model)")
+    p.add_argument("--preset", choices=PRESETS, default="balanced",
+                   help="precision keeps less, recall keeps more (default: balanced)")
+    p.add_argument("--lang-backend", choices=sorted(BACKENDS), default=DEFAULT_BACKEND)
+    p.add_argument("--languages", help="comma-separated ISO 639-1 codes to choose among")
+
+
+def _cleaner(args):
+    from .api import Cleaner
+    langs = [c.strip() for c in args.languages.split(",")] if args.languages else None
+    return Cleaner(args.model, preset=args.preset, lang_backend=args.lang_backend, languages=langs)
+
+
+def cmd_clean(args) -> int:
+    cleaner = _cleaner(args)
+    sources = args.pages or ["-"]
+    failed = 0
+    for i, src in enumerate(sources):
+        try:
+            page = sys.stdin.buffer.read() if src == "-" else Path(src)
+            result = cleaner.clean(page, url=args.url, kind=args.kind)
+        except NewsbodyError as e:
+            failed += 1
+            print(f"newsbody: {src}: {e}", file=sys.stderr)
+            continue
+        if args.output_format == "json":
+            d = result.to_dict()
+            d["source"] = src
+            print(json.dumps(d, ensure_ascii=False, indent=2))
+        elif args.output_format == "jsonl":
+            d = result.to_dict(paragraphs=False)
+            d["source"] = src
+            print(json.dumps(d, ensure_ascii=False))
+        else:
+            if len(sources) > 1:
+                print(f"==> {src} <==")
+            print(result.text)
+            if len(sources) > 1 and i < len(sources) - 1:
+                print()
+    return 1 if failed == len(sources) else 0
+
+
+def cmd_train(args) -> int:
+    from classifier import store
+    from classifier.train import fit
+
+    from .api import Settings
+    from .datasets import labelled_page, read_records, with_text_copies
+    from .evaluate import format_table
+
+    settings = Settings(lang_backend=args.lang_backend)
+    data = list(args.data)
+    if args.corpus and Path(args.corpus).is_file():
+        data.append(args.corpus)
+    pages = []
+    t0 = time.time()
+    for path in data:
+        for rec in read_records(Path(path), args.limit):
+            page = labelled_page(rec, settings)
+            if page.paragraphs:
+                if rec.source.startswith("corpus/") or "paragraphs" in rec.record:
+                    page = type(page)(page.id, page.source, page.paragraphs, page.labels, args.corpus_weight)
+                pages.append(page)
+        print(f"read {path}: {len(pages)} pages so far ({time.time() - t0:.0f} s)", file=sys.stderr)
+    pages = with_text_copies(pages, args.text_copies, seed=args.seed)
+    params = {"max_iter": args.max_iter}
+    pipe, card = fit(pages, random_state=args.seed, **params)
+    print(f"trained on {len(pages)} pages ({time.time() - t0:.0f} s)", file=sys.stderr)
+    card = {"name": Path(args.output).stem, "newsbody_version": _version(), **card,
+            "training_files": [str(p) for p in data], "text_copies": args.text_copies, "seed": args.seed,
+            "thresholds": {"precision": 0.65, "balanced": 0.5, "recall": 0.35}}
+    card = store.save(pipe, Path(args.output), card)
+    if args.dev:
+        from .api import Cleaner
+        from .evaluate import evaluate_file
+        cleaner = Cleaner(args.output)
+        rows = [evaluate_file(cleaner, Path(p)).row() for p in args.dev]
+        card["dev_scores"] = rows
+        print(format_table(rows))
+        card = store.save(pipe, Path(args.output), card)
+    print(f"wrote {args.output} (sha256 {card['sha256'][:16]}…) and its card", file=sys.stderr)
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    from .evaluate import evaluate_file, format_table
+    cleaner = _cleaner(args)
+    rows = []
+    for path in args.paths:
+        ev = evaluate_file(cleaner, Path(path), args.limit)
+        rows.append(ev.row())
+        for m in ev.error_messages[:5]:
+            print(f"newsbody: {m}", file=sys.stderr)
+    if args.output_format == "json":
+        print(json.dumps(rows, indent=2))
+    else:
+        print(format_table(rows))
+    return 0
+
+
+def _version() -> str:
+    from . import __version__
+    return __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the newsbody command."""
+    parser = argparse.ArgumentParser(prog="newsbody", description="Keep the article body of scraped pages.")
+    parser.add_argument("--version", action="version", version=f"newsbody {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("clean", help="print the article body of pages")
+    c.add_argument("pages", nargs="*", help="HTML or text files; - or nothing reads stdin")
+    c.add_argument("--output-format", choices=("text", "json", "jsonl"), default="text")
+    c.add_argument("--kind", choices=("auto", "html", "text"), default="auto")
+    c.add_argument("--url", help="the page's URL, reported in the output")
+    _add_cleaner_options(c)
+    c.set_defaults(func=cmd_clean)
+
+    t = sub.add_parser("train", help="train a model from labelled pages")
+    t.add_argument("--data", nargs="+", default=[], help="JSON Lines files of (html, body) pages or corpus pages")
+    t.add_argument("--corpus", default="corpus/pages.jsonl", help="the project's own labelled pages ('' for none)")
+    t.add_argument("--corpus-weight", type=float, default=3.0, help="weight of a corpus page against an external one")
+    t.add_argument("--text-copies", type=float, default=0.5,
+                   help="share of HTML pages also learned as plain text (default 0.5)")
+    t.add_argument("--dev", nargs="*", default=[], help="labelled files to score the model on (card's dev_scores)")
+    t.add_argument("-o", "--output", default="models/default.joblib")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--max-iter", type=int, default=200)
+    t.add_argument("--limit", type=int, help="read at most N pages per file")
+    t.add_argument("--lang-backend", choices=sorted(BACKENDS), default=DEFAULT_BACKEND)
+    t.set_defaults(func=cmd_train)
+
+    e = sub.add_parser("evaluate", help="score on labelled pages (shingle P/R/F1 per data set)")
+    e.add_argument("paths", nargs="+", help="JSON Lines files, e.g. ../shared/datasets/dragnet/dev.jsonl.gz")
+    e.add_argument("--limit", type=int, help="score at most N pages per file")
+    e.add_argument("--output-format", choices=("table", "json"), default="table")
+    _add_cleaner_options(e)
+    e.set_defaults(func=cmd_evaluate)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Entry point of the newsbody command."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except NewsbodyError as e:
+        print(f"newsbody: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

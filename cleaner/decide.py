@@ -1,0 +1,97 @@
+"""Probabilities → keep/drop decisions, each with a short reason a user can read."""
+from __future__ import annotations
+
+import re
+from typing import Mapping, Optional, Sequence
+
+from .errors import ConfigError
+from .paragraph import Paragraph
+
+PRESETS = ("precision", "balanced", "recall")
+# Thresholds on P(body) per preset when the model card does not carry its own.
+DEFAULT_THRESHOLDS = {"precision": 0.65, "balanced": 0.5, "recall": 0.35}
+
+# Why a dropped paragraph is boilerplate: class/id tokens first (the page author's own words),
+# then a few words in many languages. Only the explanation uses these, never the decision.
+_TOKEN_HINTS = (
+    ("consent", ("cookie", "cookies", "consent", "gdpr", "cmp", "privacy", "onetrust", "didomi")),
+    ("navigation", ("nav", "navbar", "menu", "breadcrumb", "breadcrumbs", "pagination", "topbar")),
+    ("share", ("share", "sharing", "social", "sharebar", "addthis", "shariff")),
+    ("newsletter", ("newsletter", "subscribe", "signup", "subscription")),
+    ("paywall", ("paywall", "premium", "piano")),
+    ("related", ("related", "recommended", "recirculation", "more", "popular", "trending", "teaser")),
+    ("advert", ("ad", "ads", "advert", "advertisement", "sponsor", "sponsored", "banner", "promo")),
+    ("comments", ("comment", "comments", "disqus", "reply", "discussion")),
+    ("caption", ("caption", "credit", "figcaption", "photo")),
+    ("legal", ("copyright", "legal", "imprint", "terms")),
+    ("footer", ("footer",)),
+)
+_TEXT_HINTS = (
+    ("consent", re.compile(
+        r"cookie|çerez|куки|файл(?:ы|ов) cookie|ملفات تعريف الارتباط|کوکی|קובצי ?cookie|쿠키|クッキー|"
+        r"数据保护|隐私|datenschutz|consentement|consentimiento|privacy|gizlilik|konfidensial", re.I)),
+    ("share", re.compile(r"^(share|tweet|paylaş|поделиться|partager|teilen|compartir|condividi|分享|共有|شارك)\b", re.I)),
+    ("newsletter", re.compile(r"newsletter|subscribe|abone ol|подпиш|abonnez|abonnieren|suscríb|订阅|購読|اشترك", re.I)),
+    ("legal", re.compile(r"©|all rights reserved|tüm hakları|все права|tous droits|alle rechte|版权所有", re.I)),
+    ("close", re.compile(r"^(x|×|✕|close|kapat|закрыть|fermer|schließen|cerrar|关闭|閉じる|닫기|إغلاق)$", re.I)),
+)
+
+
+def thresholds_for(card: Optional[Mapping]) -> dict[str, float]:
+    """Per-preset thresholds from a model card, falling back to defaults."""
+    found = dict(DEFAULT_THRESHOLDS)
+    if card and isinstance(card.get("thresholds"), Mapping):
+        found.update({k: float(v) for k, v in card["thresholds"].items() if k in PRESETS})
+    return found
+
+
+def check_preset(preset: str) -> str:
+    """Return the preset or raise ConfigError naming the valid ones."""
+    if preset not in PRESETS:
+        raise ConfigError(f"preset must be one of {', '.join(PRESETS)}, not {preset!r}")
+    return preset
+
+
+def boilerplate_kind(p: Paragraph, page_lang: Optional[str]) -> str:
+    """Best explanation of what a dropped paragraph is (consent, navigation, share, …)."""
+    for hint, pattern in _TEXT_HINTS:
+        if pattern.search(p.text):
+            return hint
+    tokens = set(p.dom.tokens)
+    for hint, words in _TOKEN_HINTS:
+        if tokens.intersection(words):
+            return hint
+    d = p.dom
+    if d.in_nav:
+        return "navigation"
+    if d.in_footer:
+        return "footer"
+    if d.in_aside:
+        return "sidebar"
+    if d.in_form:
+        return "form"
+    if d.link_share >= 0.6:
+        return "links"
+    if page_lang and p.lang and p.lang != page_lang and p.lang_conf >= 0.5:
+        return "other language"
+    return "other"
+
+
+def decide(paragraphs: Sequence[Paragraph], probabilities: Sequence[Mapping[str, float]],
+           threshold: float, page_lang: Optional[str]) -> list[Paragraph]:
+    """Keep paragraphs whose P(body) reaches the threshold; explain every decision."""
+    out = []
+    for p, probs in zip(paragraphs, probabilities):
+        p_body = float(probs.get("body", 0.0))
+        if p_body >= threshold:
+            out.append(p.with_(p_body=p_body, keep=True, label="body", reason="body"))
+            continue
+        label = max((k for k in probs if k != "body"), key=lambda k: probs[k], default="boilerplate")
+        if label == "boilerplate":
+            reason = f"boilerplate: {boilerplate_kind(p, page_lang)}"
+        elif label == "meta":
+            reason = "meta: byline/date"
+        else:
+            reason = label
+        out.append(p.with_(p_body=p_body, keep=False, label=label, reason=reason))
+    return out

@@ -1,0 +1,45 @@
+"""The unit every stage passes around: one block of text with its context and decision."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+# Block kinds produced by the segmenters.
+HEADING_KINDS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+@dataclass(frozen=True)
+class DomContext:
+    """Where a paragraph sat in the page's DOM (all empty for plain text)."""
+
+    tag_path: tuple[str, ...] = ()          # ancestor tags, outermost first, ending with the block tag
+    tokens: tuple[str, ...] = ()            # lower-cased class/id tokens of the block and its ancestors
+    in_nav: bool = False
+    in_header: bool = False
+    in_footer: bool = False
+    in_aside: bool = False
+    in_form: bool = False
+    in_article: bool = False                # inside <article>, <main> or an element with role=main/article
+    link_share: float = 0.0                 # share of the text that is link text
+    depth: int = 0
+    group: int = -1  # id of the enclosing container / plain-text block; same value = same group
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One block of page text; decision fields are filled in by later stages."""
+
+    text: str
+    index: int
+    kind: str = "p"                         # p, h1..h6, li, td, pre, blockquote, caption, div, text-line, ...
+    dom: DomContext = field(default_factory=DomContext)
+    lang: Optional[str] = None
+    lang_conf: float = 0.0
+    p_body: Optional[float] = None
+    keep: Optional[bool] = None
+    label: Optional[str] = None             # body | title | meta | boilerplate
+    reason: Optional[str] = None
+
+    def with_(self, **changes: object) -> "Paragraph":
+        """Return a copy with some fields changed."""
+        return replace(self, **changes)

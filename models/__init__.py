@@ -1,0 +1,1 @@
+"""The shipped default model (default.joblib) and its model card (default.json)."""

@@ -1,0 +1,297 @@
+"""Language identification: backends, determinism, restrictions and page-level assignment."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:   # until the project is installed / pytest gets pythonpath = ["."]
+    sys.path.insert(0, str(ROOT))
+
+from cleaner.errors import ConfigError  # noqa: E402
+from cleaner.language import (  # noqa: E402
+    BACKENDS,
+    DEFAULT_BACKEND,
+    LangdetectBackend,
+    Py3LangidBackend,
+    assign_languages,
+    detect_language,
+    get_backend,
+)
+from cleaner.paragraph import DomContext, Paragraph  # noqa: E402
+
+SEED_PAGE = Path("/work/shared/seeds/000_ad562e1129fabbdd.txt")
+
+SENTENCES = {
+    "en": "The city council approved the new budget on Tuesday after a long debate about funding "
+          "for schools and public transport.",
+    "tr": "Belediye meclisi, okullar ve toplu taşıma için ayrılan bütçe hakkında uzun bir tartışmanın "
+          "ardından yeni bütçeyi salı günü onayladı.",
+    "ru": "Городской совет во вторник утвердил новый бюджет после долгих споров о финансировании школ "
+          "и общественного транспорта.",
+    "ar": "وافق مجلس المدينة يوم الثلاثاء على الميزانية الجديدة بعد نقاش طويل حول تمويل المدارس والنقل العام.",
+    "zh": "市议会周二在就学校和公共交通资金问题进行了长时间辩论后批准了新的预算。",
+    "de": "Der Stadtrat hat am Dienstag nach einer langen Debatte über die Finanzierung von Schulen und "
+          "öffentlichem Nahverkehr den neuen Haushalt beschlossen.",
+    "ka": "ქალაქის საბჭომ სამშაბათს ახალი ბიუჯეტი დაამტკიცა სკოლებისა და საზოგადოებრივი ტრანსპორტის "
+          "დაფინანსების შესახებ ხანგრძლივი დებატების შემდეგ.",
+    "hy": "Քաղաքային խորհուրդը երեքշաբթի օրը հաստատեց նոր բյուջեն՝ դպրոցների և հասարակական "
+          "տրանսպորտի ֆինանսավորման շուրջ երկար բանավեճից հետո։",
+    "az": "Şəhər şurası çərşənbə axşamı məktəblərin və ictimai nəqliyyatın maliyyələşdirilməsi ilə bağlı "
+          "uzun müzakirədən sonra yeni büdcəni təsdiqlədi.",
+    "kk": "Қалалық кеңес сейсенбі күні мектептер мен қоғамдық көлікті қаржыландыру туралы ұзақ "
+          "пікірталастан кейін жаңа бюджетті бекітті.",
+}
+UNSUPPORTED = {"langdetect": {"az", "kk", "hy", "ka"}, "py3langid": set()}
+NO_LETTERS = ["", "   ", "\n\t", "12345", "!!! ...", "https://example.com/a?b=1", "🙂🙂",
+              "info@example.com", "@newsdesk 2024", "— 3.14 % —"]
+
+
+def para(text: str, index: int, group: int = -1) -> Paragraph:
+    return Paragraph(text=text, index=index, dom=DomContext(group=group))
+
+
+# --- backends ---------------------------------------------------------------------------------
+
+def test_registry_and_default() -> None:
+    assert set(BACKENDS) == {"py3langid", "langdetect"}
+    assert DEFAULT_BACKEND == "py3langid"
+    assert get_backend().name == "py3langid"
+    assert get_backend("langdetect").name == "langdetect"
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+@pytest.mark.parametrize("text", NO_LETTERS)
+def test_text_without_letters_has_no_language(backend: str, text: str) -> None:
+    assert get_backend(backend).detect(text) == (None, 0.0)
+    assert detect_language(text, backend) is None
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+@pytest.mark.parametrize("text", ["\ud800abc", "\x00\x01", "a" * 20000, "ﷺ", "x\u200by", "⁂" * 50])
+def test_odd_strings_never_raise(backend: str, text: str) -> None:
+    lang, conf = get_backend(backend).detect(text)
+    assert lang is None or isinstance(lang, str)
+    assert 0.0 <= conf <= 1.0
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+@pytest.mark.parametrize("lang", sorted(SENTENCES))
+def test_clear_paragraphs(backend: str, lang: str) -> None:
+    if lang in UNSUPPORTED[backend]:
+        pytest.skip(f"{backend} has no model for {lang}")
+    detected, conf = get_backend(backend).detect(SENTENCES[lang])
+    assert detected == lang
+    assert 0.9 <= conf <= 1.0
+    assert detect_language(SENTENCES[lang], backend) == lang
+
+
+@pytest.mark.parametrize("lang", ["ka", "hy"])
+def test_unique_script_decides_even_where_backend_lacks_the_language(lang: str) -> None:
+    assert detect_language(SENTENCES[lang], "langdetect") == lang
+    assert detect_language(SENTENCES[lang][:12], "py3langid") == lang     # one word is enough
+
+
+def test_codes_are_normalised() -> None:
+    # langdetect says zh-cn / zh-tw; py3langid has wuu/yue and ary/arz varieties: callers see one code
+    for backend in BACKENDS:
+        assert get_backend(backend).detect("我们今天去公园散步，天气很好，大家都很高兴。")[0] == "zh"
+        assert get_backend(backend).detect("我們今天去公園散步，天氣很好，大家都很高興。")[0] == "zh"
+
+
+def test_urls_mails_handles_and_digits_do_not_decide() -> None:
+    text = ("Der Stadtrat hat den neuen Haushalt beschlossen, https://example.com/the-news-today "
+            "mail newsroom@example.com @thenewsroom 2024 12 31")
+    for backend in BACKENDS:
+        assert get_backend(backend).detect(text)[0] == "de"
+
+
+# --- determinism ------------------------------------------------------------------------------
+
+AMBIGUOUS = ["Hello", "ok then", "Bank", "X", "Azerbaijan lost 2,900 soldiers in Karabakh war"]
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_same_answer_every_call_and_instance(backend: str) -> None:
+    first = [get_backend(backend).detect(t) for t in AMBIGUOUS]
+    assert [get_backend(backend).detect(t) for t in AMBIGUOUS] == first
+    fresh = BACKENDS[backend]()
+    assert [fresh.detect(t) for t in AMBIGUOUS] == first
+
+
+def test_langdetect_ignores_global_langdetect_state() -> None:
+    import langdetect
+    from langdetect.detector_factory import DetectorFactory
+
+    expected = [get_backend("langdetect").detect(t) for t in AMBIGUOUS]
+    saved = DetectorFactory.seed
+    try:
+        DetectorFactory.seed = 12345                  # what another library might do
+        langdetect.detect_langs("some other library detecting its own text")
+        assert [LangdetectBackend().detect(t) for t in AMBIGUOUS] == expected
+    finally:
+        DetectorFactory.seed = saved
+
+
+def test_langdetect_same_answer_in_a_fresh_process() -> None:
+    here = [list(LangdetectBackend().detect(t)) for t in AMBIGUOUS]
+    code = ("import json, sys; from cleaner.language import LangdetectBackend; "
+            f"b = LangdetectBackend(); print(json.dumps([list(b.detect(t)) for t in {AMBIGUOUS!r}]))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "4321"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, check=True, timeout=120).stdout
+    import json
+
+    assert json.loads(out) == here
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_backends_survive_pickling_for_worker_processes(backend: str) -> None:
+    import pickle
+
+    original = get_backend(backend, languages=["de", "en", "tr"])
+    copy = pickle.loads(pickle.dumps(original))
+    assert copy.name == backend
+    assert copy.detect(SENTENCES["tr"]) == original.detect(SENTENCES["tr"])
+
+
+# --- configuration ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_language_restriction_is_honoured(backend: str) -> None:
+    restricted = get_backend(backend, languages=["en", "tr"])
+    assert restricted.detect(SENTENCES["de"])[0] in {"en", "tr"}
+    assert restricted.detect(SENTENCES["ru"])[0] in {"en", "tr", None}
+    assert restricted.detect(SENTENCES["tr"])[0] == "tr"
+    assert get_backend(backend, languages=["zh", "en"]).detect(SENTENCES["zh"])[0] == "zh"
+    assert get_backend(backend).detect(SENTENCES["de"])[0] == "de"      # the shared default is unaffected
+
+
+def test_restricted_backend_keeps_script_rule_within_its_languages() -> None:
+    assert detect_language(SENTENCES["ka"], "py3langid") == "ka"
+    restricted = get_backend("py3langid", languages=["en", "tr"])
+    out, _ = assign_languages([para(SENTENCES["ka"], 0)], restricted)
+    assert out[0].lang in {"en", "tr"}
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_unknown_restriction_language_is_a_config_error(backend: str) -> None:
+    with pytest.raises(ConfigError):
+        get_backend(backend, languages=["en", "qqq"])
+
+
+def test_langdetect_rejects_languages_it_cannot_detect() -> None:
+    with pytest.raises(ConfigError, match="ka"):
+        get_backend("langdetect", languages=["ka", "en"])
+
+
+def test_backends_are_cached() -> None:
+    assert get_backend("langdetect") is get_backend("langdetect")
+    assert get_backend("py3langid", ["tr", "en"]) is get_backend("py3langid", ("en", "tr"))
+    assert get_backend("py3langid", ["tr", "en"]) is not get_backend("py3langid")
+
+
+def test_unknown_backend_names_the_valid_ones() -> None:
+    with pytest.raises(ConfigError) as info:
+        get_backend("fasttext-nope")
+    assert "py3langid" in str(info.value) and "langdetect" in str(info.value)
+    assert isinstance(info.value, ValueError)
+    with pytest.raises(ConfigError):
+        detect_language("hello world", backend="nope")
+
+
+def test_backend_classes_accept_restriction_directly() -> None:
+    assert Py3LangidBackend(["de", "en"]).detect(SENTENCES["de"])[0] == "de"
+    assert LangdetectBackend(["de", "en"]).detect(SENTENCES["de"])[0] == "de"
+
+
+# --- assign_languages -------------------------------------------------------------------------
+
+def seed_paragraphs(text: str) -> list[Paragraph]:
+    """Plain text → paragraphs: blank-line blocks are groups; a lone short first line stands alone."""
+    out: list[Paragraph] = []
+    for group, block in enumerate(b for b in re.split(r"\n\s*\n", text.strip()) if b.strip()):
+        lines = block.strip().splitlines()
+        if len(lines) > 1 and len(lines[0].strip()) < 20:
+            out.append(para(lines[0].strip(), len(out), group))
+            lines = lines[1:]
+        out.append(para(" ".join(line.strip() for line in lines), len(out), group))
+    return out
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_seed_page_english_article_with_turkish_cookie_notice(backend: str) -> None:
+    if not SEED_PAGE.exists():
+        pytest.skip(f"../shared not available: {SEED_PAGE}")
+    paragraphs = seed_paragraphs(SEED_PAGE.read_text(encoding="utf-8"))
+    x = next(i for i, p in enumerate(paragraphs) if p.text == "X")
+    assert x == 9 and len(paragraphs) == 14      # title + 8 long English paragraphs, "X", 4 Turkish
+    assert paragraphs[x].dom.group == paragraphs[x + 1].dom.group
+
+    out, page_lang = assign_languages(paragraphs, get_backend(backend))
+    assert page_lang == "en"
+    assert [p.lang for p in out] == ["en"] * 9 + ["tr"] * 5
+    assert out[x].lang_conf < out[x + 1].lang_conf         # "X" inherited, and it shows
+    assert [p.text for p in out] == [p.text for p in paragraphs]
+    assert [p.index for p in out] == [p.index for p in paragraphs]
+    assert all(p.lang is None and p.lang_conf == 0.0 for p in paragraphs)   # inputs untouched
+
+
+def test_paragraph_without_letters_gets_no_language() -> None:
+    out, page_lang = assign_languages([para(SENTENCES["de"], 0), para("12 345 — 🙂", 1),
+                                       para("https://example.com/x", 2)], get_backend())
+    assert page_lang == "de"
+    assert out[0].lang == "de" and out[0].lang_conf >= 0.9
+    assert [(p.lang, p.lang_conf) for p in out[1:]] == [(None, 0.0), (None, 0.0)]
+
+
+def test_no_letters_anywhere_means_no_page_language() -> None:
+    assert assign_languages([], get_backend()) == ([], None)
+    out, page_lang = assign_languages([para("2024", 0), para("!!!", 1)], get_backend())
+    assert page_lang is None and all(p.lang is None for p in out)
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_page_language_is_a_length_weighted_vote(backend: str) -> None:
+    long_de = " ".join([SENTENCES["de"]] * 4)
+    paragraphs = [para(SENTENCES["en"], 0), para(long_de, 1), para(SENTENCES["tr"], 2)]
+    _, page_lang = assign_languages(paragraphs, get_backend(backend))
+    assert page_lang == "de"
+
+
+def test_unreliable_paragraph_outside_groups_inherits_page_language() -> None:
+    paragraphs = [para(SENTENCES["en"], 0), para("Bank", 1), para(SENTENCES["en"].upper(), 2)]
+    out, page_lang = assign_languages(paragraphs, get_backend())
+    assert page_lang == "en"
+    assert [p.lang for p in out] == ["en", "en", "en"]
+    assert out[1].lang_conf < out[0].lang_conf
+
+
+def test_group_neighbour_beats_page_language() -> None:
+    paragraphs = [para(SENTENCES["en"], 0, group=0), para(SENTENCES["en"], 1, group=1),
+                  para("Devamını oku", 2, group=2), para(SENTENCES["tr"], 3, group=2),
+                  para("Read more", 4, group=3)]
+    out, page_lang = assign_languages(paragraphs, get_backend())
+    assert page_lang == "en"
+    assert [p.lang for p in out] == ["en", "en", "tr", "tr", "en"]
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_with_no_reliable_paragraph_every_detection_votes(backend: str) -> None:
+    lines = ["Der Stadtrat tagt heute.", "Die Schulen bleiben offen.", "Hallo"]     # all too short to trust
+    out, page_lang = assign_languages([para(t, i) for i, t in enumerate(lines)], get_backend(backend))
+    assert page_lang == "de"
+    assert [p.lang for p in out] == ["de", "de", "de"]
+    assert out[2].lang_conf < 0.5                          # "Hallo" took the page's language
+
+
+def test_short_japanese_and_korean_lines_are_reliable_by_script() -> None:
+    paragraphs = [para(SENTENCES["en"], 0, group=0), para("ニュース", 1, group=0), para("뉴스", 2, group=0)]
+    out, page_lang = assign_languages(paragraphs, get_backend())
+    assert page_lang == "en"
+    assert [p.lang for p in out] == ["en", "ja", "ko"]
