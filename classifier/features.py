@@ -21,7 +21,7 @@ from sklearn.feature_extraction import FeatureHasher
 if TYPE_CHECKING:  # classifier sees only Paragraph data, never cleaner's pipeline
     from cleaner.paragraph import Paragraph
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 
 KINDS = ("p", "h1", "h2", "h3", "hx", "li", "td", "div", "pre", "blockquote", "caption",
          "button", "option", "dt", "text", "other")
@@ -51,7 +51,8 @@ DENSE_NAMES = [
     *[f"kind_{k}" for k in KINDS],
     "rel_index", "rel_chars_before", "log_page_paras", "log_page_chars", "chars_vs_max",
     "is_longest", "group_share", "group_size", "group_link_share",
-    "lang_none", "lang_is_page", "lang_conf",
+    "lang_none", "lang_is_page", "lang_conf", "lang_page_share", "lang_same_prev", "lang_same_next",
+    "lang_window_same",
     "prev_log_chars", "next_log_chars", "prev_link", "next_link", "prev_ends_sentence",
     "next_ends_sentence", "same_group_prev", "same_group_next", "same_kind_prev", "same_kind_next",
     "win3_log_chars", "win3_link", "win3_ends_sentence", "win7_log_chars", "win7_link",
@@ -126,6 +127,9 @@ def _page_dense(paras: Sequence["Paragraph"], page_lang: str | None) -> np.ndarr
     group_link = {g: sum(paras[i].dom.link_share * chars[i] for i in ix) / (group_chars[g] or 1.0)
                   for g, ix in groups.items()}
     kind_col = DENSE_NAMES.index("kind_p")
+    lang_chars: dict = {}
+    for p, c in zip(paras, chars):
+        lang_chars[p.lang] = lang_chars.get(p.lang, 0.0) + c
     before = np.concatenate([[0.0], np.cumsum(chars)[:-1]])
     for i, p in enumerate(paras):
         d = p.dom
@@ -144,7 +148,16 @@ def _page_dense(paras: Sequence["Paragraph"], page_lang: str | None) -> np.ndarr
             group_chars[g] / total if g >= 0 else 0.0, math.log1p(len(groups[g])) if g >= 0 else 0.0,
             group_link[g] if g >= 0 else 0.0)
         j = kind_col + len(KINDS) + 9
-        r[j:j + 3] = (p.lang is None, p.lang is not None and p.lang == page_lang, p.lang_conf)
+        r[j:j + 4] = (p.lang is None, p.lang is not None and p.lang == page_lang, p.lang_conf,
+                      lang_chars.get(p.lang, 0.0) / total)
+    langs = [p.lang for p in paras]
+    same_prev = np.array([0.0] + [float(a == b and a is not None) for a, b in zip(langs[1:], langs[:-1])])
+    same_next = np.array([float(a == b and a is not None) for a, b in zip(langs[:-1], langs[1:])] + [0.0])
+    j = DENSE_NAMES.index("lang_same_prev")
+    rows[:, j] = same_prev
+    rows[:, j + 1] = same_next
+    # Share of the nearby paragraphs (±3) that are in the page's language: a foreign block stands out.
+    rows[:, j + 2] = _window(np.array([float(l is not None and l == page_lang) for l in langs]), 3)
     base = DENSE_NAMES.index("prev_log_chars")
     logc = rows[:, 1]
     link = rows[:, 18]

@@ -81,11 +81,23 @@ def cmd_train(args) -> int:
                 pages.append(page)
         print(f"read {path}: {len(pages)} pages so far ({time.time() - t0:.0f} s)", file=sys.stderr)
     pages = with_text_copies(pages, args.text_copies, seed=args.seed)
+    if args.boilerplate:
+        from .augment import augmented_pages, load_bodies, load_snippets
+        from .language import get_backend
+        snippets = load_snippets(Path(args.boilerplate), held_out=False)
+        bodies = load_bodies(Path(args.body_paragraphs), training=True) if args.body_paragraphs else {}
+        extra = augmented_pages(pages, snippets, bodies, get_backend(args.lang_backend),
+                                inject_share=args.inject_share, pages_per_lang=args.pages_per_lang, seed=args.seed)
+        print(f"augmented: {len(extra)} pages from {len(snippets)} boilerplate strings and "
+              f"{sum(map(len, bodies.values()))} news paragraphs in {len(bodies)} languages", file=sys.stderr)
+        pages += extra
     params = {"max_iter": args.max_iter}
     pipe, card = fit(pages, random_state=args.seed, **params)
     print(f"trained on {len(pages)} pages ({time.time() - t0:.0f} s)", file=sys.stderr)
     card = {"name": Path(args.output).stem, "newsbody_version": _version(), **card,
             "training_files": [str(p) for p in data], "text_copies": args.text_copies, "seed": args.seed,
+            "augmentation": {"boilerplate": args.boilerplate, "body_paragraphs": args.body_paragraphs,
+                             "inject_share": args.inject_share, "pages_per_lang": args.pages_per_lang},
             "thresholds": {"precision": 0.65, "balanced": 0.5, "recall": 0.35}}
     card = store.save(pipe, Path(args.output), card)
     if args.dev:
@@ -141,6 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--corpus-weight", type=float, default=3.0, help="weight of a corpus page against an external one")
     t.add_argument("--text-copies", type=float, default=0.5,
                    help="share of HTML pages also learned as plain text (default 0.5)")
+    t.add_argument("--boilerplate", help="JSON Lines of real boilerplate strings to inject "
+                   "(../shared/resources/boilerplate_strings.jsonl); held-out sources are never used")
+    t.add_argument("--body-paragraphs", help="JSON Lines of news paragraphs by language for synthetic pages "
+                   "(../shared/datasets/langid/dev.jsonl.gz); only the training half is used")
+    t.add_argument("--inject-share", type=float, default=0.3, help="share of pages copied with injected boilerplate")
+    t.add_argument("--pages-per-lang", type=int, default=30, help="synthetic pages per language")
     t.add_argument("--dev", nargs="*", default=[], help="labelled files to score the model on (card's dev_scores)")
     t.add_argument("-o", "--output", default="models/default.joblib")
     t.add_argument("--seed", type=int, default=0)

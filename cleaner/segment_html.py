@@ -38,6 +38,7 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # C0 controls other than tab/newline/CR, which libxml2 rejects or which carry no text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_TOKENS = 40
+_CONTAINER_TAG = re.compile(r"</?(?:div|span|section|font|center|article|main|b|i|em|strong)\b[^>]*>", re.I)
 
 
 @dataclass(frozen=True)
@@ -75,15 +76,26 @@ def _own_tokens(el) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t for t in _TOKEN_SPLIT.split(raw.lower()) if len(t) > 1))
 
 
-def parse_html(html: str):
-    """Parse HTML text into an lxml root element (None when there is no markup at all)."""
-    html = _CONTROL.sub("", _XML_DECL.sub("", html, count=1))
+def _parse(html: str):
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
                               huge_tree=True, recover=True)
     try:
-        return etree.fromstring(html, parser)
+        root = etree.fromstring(html, parser)
     except (etree.ParserError, ValueError):
-        return None
+        return None, False
+    too_deep = any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+    return root, too_deep
+
+
+def parse_html(html: str):
+    """Parse HTML text into an lxml root element (None when there is no markup at all)."""
+    html = _CONTROL.sub("", _XML_DECL.sub("", html, count=1))
+    root, too_deep = _parse(html)
+    if too_deep:
+        # libxml2 stops at 2048 levels and drops the rest; pure containers carry no text of
+        # their own, so flattening them keeps every word of such a page.
+        root, _ = _parse(_CONTAINER_TAG.sub(" ", html))
+    return root
 
 
 def _head_info(root) -> tuple[Optional[str], Optional[str]]:

@@ -1,0 +1,198 @@
+"""Multilingual training pages built from real boilerplate strings and real news paragraphs.
+
+The labelled web pages we have are almost all English, yet users scrape every language and
+boilerplate often comes in another language than the article. So at training time we:
+  * inject blocks of real boilerplate strings (consent, newsletter, share, comments, paywall,
+    related, reading time…; ../shared/resources/boilerplate_strings.jsonl, 71 languages) into
+    labelled pages, at the top, the bottom or in between, in the page's language or another;
+  * build synthetic pages whose body is news paragraphs of one language (the `paragraph`
+    bucket of ../shared/datasets/langid/dev.jsonl.gz, plus joined sentences for languages
+    without paragraphs), as plain text and as HTML-like blocks, with boilerplate around them.
+Strings are split by source repository (HELD_OUT_SOURCES are used only for evaluation) and
+body texts by a stable hash, so evaluation never sees a string the model trained on.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Sequence
+
+from classifier.train import LabelledPage
+
+from .language import LanguageBackend, assign_languages
+from .paragraph import DomContext, Paragraph
+
+# Source repositories kept out of training: every category stays covered on both sides.
+HELD_OUT_SOURCES = frozenset({"kiprotect/klaro", "giscus/giscus", "jpanther/congo", "TryGhost/Source",
+                              "theNewDynamic/gohugo-theme-ananke"})
+# Resource categories → the label our model learns.
+_CATEGORY_LABEL = {"reading_time": "meta"}
+_CLOSE = ("X", "×", "✕", "Close", "OK")
+_GROUP_BASE = 1_000_000  # group ids of inserted blocks, far from any segmenter's ids
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """One real boilerplate string."""
+
+    text: str
+    lang: str
+    category: str
+    source: str
+
+
+def in_training_half(text: str) -> bool:
+    """Stable 50/50 split of body texts between training and evaluation."""
+    return hashlib.sha1(text.encode("utf-8")).digest()[0] % 2 == 0
+
+
+def load_snippets(path: Path, held_out: bool) -> list[Snippet]:
+    """Boilerplate strings of the training sources (held_out=False) or the held-out ones."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if (r["source"] in HELD_OUT_SOURCES) == held_out and r["text"].strip() and "{" not in r["text"]:
+                out.append(Snippet(" ".join(r["text"].split()), r["lang"], r["category"], r["source"]))
+    return out
+
+
+def load_bodies(path: Path, training: bool) -> dict[str, list[str]]:
+    """News paragraphs per language: the paragraph bucket, plus 3 joined sentences where it is thin."""
+    paragraphs: dict[str, list[str]] = defaultdict(list)
+    sentences: dict[str, list[str]] = defaultdict(list)
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if in_training_half(r["text"]) != training:
+                continue
+            if r["len_bucket"] == "paragraph":
+                paragraphs[r["lang"]].append(r["text"])
+            elif r["len_bucket"] == "sentence":
+                sentences[r["lang"]].append(r["text"])
+    for lang, sents in sentences.items():
+        joiner = "" if lang in ("zh", "ja", "th") else " "
+        for i in range(0, len(sents) - 2, 3):
+            paragraphs[lang].append(joiner.join(sents[i:i + 3]))
+    return dict(paragraphs)
+
+
+class BoilerplatePool:
+    """Snippets grouped for drawing realistic blocks: same source, language and category."""
+
+    def __init__(self, snippets: Sequence[Snippet]):
+        self.by_key: dict[tuple[str, str, str], list[Snippet]] = defaultdict(list)
+        for s in snippets:
+            self.by_key[(s.lang, s.source, s.category)].append(s)
+        self.keys = sorted(self.by_key)
+        self.langs = sorted({k[0] for k in self.keys})
+
+    def block(self, rng: random.Random, lang: Optional[str] = None) -> list[tuple[str, str]]:
+        """A block of 1–5 (text, label) items of one language and category."""
+        keys = [k for k in self.keys if k[0] == lang] if lang else self.keys
+        key = rng.choice(keys or self.keys)
+        items = self.by_key[key]
+        label = _CATEGORY_LABEL.get(key[2], "boilerplate")
+        n = rng.randint(1, min(5, len(items)))
+        picked = rng.sample(items, n)
+        texts = [s.text for s in picked]
+        if key[2] == "consent" and len(items) >= 2 and rng.random() < 0.6:
+            # Real consent notices are long: several sentences in one paragraph.
+            k = rng.randint(2, min(5, len(items)))
+            texts = [" ".join(s.text for s in rng.sample(items, k))] + texts[:2]
+        block = [(t, label) for t in texts]
+        if key[2].startswith("consent") and rng.random() < 0.5:
+            block.insert(0, (rng.choice(_CLOSE), "boilerplate"))
+        return block
+
+
+def _html_dom(text: str, group: int, rng: random.Random) -> tuple[str, DomContext]:
+    """A plausible DOM context for an inserted block, with no helpful class names."""
+    kind = "button" if len(text) < 25 and rng.random() < 0.5 else rng.choice(("p", "div", "li"))
+    return kind, DomContext(tag_path=("html", "body", "div", kind), depth=3, group=group)
+
+
+def _paragraphs(items: Sequence[tuple[str, str, int]], html: bool, rng: random.Random) -> list[Paragraph]:
+    out = []
+    for i, (text, _label, group) in enumerate(items):
+        if html:
+            kind, dom = _html_dom(text, group, rng)
+        else:
+            kind, dom = "text", DomContext(group=group)
+        out.append(Paragraph(text=text, index=i, kind=kind, dom=dom))
+    return out
+
+
+def inject(page: LabelledPage, pool: BoilerplatePool, rng: random.Random,
+           backend: LanguageBackend) -> LabelledPage:
+    """A copy of a page with 1–2 boilerplate blocks inserted at the top, bottom or middle."""
+    html = bool(page.paragraphs) and page.paragraphs[0].kind != "text"
+    items: list[tuple[Paragraph | None, str, str, int]] = [(p, p.text, l, p.dom.group)
+                                                            for p, l in zip(page.paragraphs, page.labels)]
+    body_idx = [i for i, (_, _, l, _) in enumerate(items) if l == "body"]
+    for b in range(rng.randint(1, 2)):
+        where = rng.random()
+        if where < 0.4 or not body_idx:
+            pos = len(items) if rng.random() < 0.5 else (body_idx[-1] + 1 if body_idx else len(items))
+        elif where < 0.7:
+            pos = body_idx[0] if rng.random() < 0.5 else 0
+        else:
+            pos = rng.choice(body_idx)
+        group = _GROUP_BASE + b
+        block = [(None, t, l, group) for t, l in pool.block(rng)]
+        items[pos:pos] = block
+        body_idx = [i for i, (_, _, l, _) in enumerate(items) if l == "body"]
+    paragraphs = []
+    for i, (p, text, _label, group) in enumerate(items):
+        if p is None:
+            kind, dom = _html_dom(text, group, rng) if html else ("text", DomContext(group=group))
+            p = Paragraph(text=text, index=i, kind=kind, dom=dom)
+        paragraphs.append(p.with_(index=i))
+    paragraphs, _ = assign_languages(paragraphs, backend)
+    return LabelledPage(page.id + "#inject", page.source + "#inject", paragraphs,
+                        [l for _, _, l, _ in items], page.weight)
+
+
+def synthetic_page(lang: str, bodies: Sequence[str], titles: Sequence[str], pool: BoilerplatePool,
+                   rng: random.Random, backend: LanguageBackend, html: bool, n: int) -> LabelledPage:
+    """A page of one language's news paragraphs with boilerplate of this or another language around."""
+    body = rng.sample(list(bodies), min(len(bodies), rng.randint(3, 8)))
+    items: list[tuple[str, str, int]] = []
+    group = 0
+    if titles and rng.random() < 0.8:
+        items.append((rng.choice(titles), "title", group))
+        group += 1
+    for t in body:
+        items.append((t, "body", group))
+        group += 1
+    for _ in range(rng.randint(1, 3)):
+        other = lang if rng.random() < 0.35 else None
+        block = [(t, l, _GROUP_BASE + group) for t, l in pool.block(rng, other)]
+        group += 1
+        pos = rng.choice((0, len(items), rng.randint(0, len(items))))
+        items[pos:pos] = block
+    paragraphs, _ = assign_languages(_paragraphs(items, html, rng), backend)
+    return LabelledPage(f"synthetic:{lang}:{n}", "synthetic#html" if html else "synthetic#text",
+                        paragraphs, [l for _, l, _ in items])
+
+
+def augmented_pages(pages: Sequence[LabelledPage], snippets: Sequence[Snippet], bodies: dict[str, list[str]],
+                    backend: LanguageBackend, *, inject_share: float = 0.3, pages_per_lang: int = 30,
+                    seed: int = 0) -> list[LabelledPage]:
+    """New training pages: injected copies of a share of `pages` plus synthetic pages per language."""
+    rng = random.Random(seed)
+    pool = BoilerplatePool(snippets)
+    out = [inject(p, pool, rng, backend) for p in pages if p.paragraphs and rng.random() < inject_share]
+    for lang in sorted(bodies):
+        texts = bodies[lang]
+        if len(texts) < 3:
+            continue
+        titles = [t.split(". ")[0][:120] for t in texts if len(t.split(". ")[0]) <= 120]
+        for n in range(pages_per_lang):
+            out.append(synthetic_page(lang, texts, titles, pool, rng, backend, html=n % 2 == 0, n=n))
+    return out

@@ -1,0 +1,107 @@
+"""The library surface: input types, errors a user can act on, empty input, explanations."""
+from __future__ import annotations
+
+import json
+import pathlib
+
+import pytest
+from bs4 import BeautifulSoup
+
+import cleaner
+from cleaner import errors
+
+from conftest import EXAMPLE
+
+ARTICLE_HTML = EXAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("bad", [None, 42, 3.5, ["<p>x</p>"], {"html": "<p>x</p>"}])
+def test_invalid_input_raises_a_named_error_that_says_what_to_pass(bad):
+    with pytest.raises(errors.InvalidInputError) as e:
+        cleaner.clean(bad)
+    assert "pass the page" in str(e.value)
+
+
+def test_missing_file_path_raises_page_not_found():
+    with pytest.raises(errors.PageNotFoundError) as e:
+        cleaner.clean("/no/such/dir/page.html")
+    assert "no such file" in str(e.value)
+    with pytest.raises(errors.PageNotFoundError):
+        cleaner.clean(pathlib.Path("missing.html"))
+
+
+@pytest.mark.parametrize("empty", ["", "   \n\n  ", "12345 678", "!!! ??? ...", "<html><body></body></html>",
+                                   b"", "<html><body><script>var a=1;</script></body></html>"])
+def test_empty_or_letterless_input_gives_an_empty_result(empty):
+    result = cleaner.clean(empty)
+    assert result.text == ""
+    assert result.language is None
+
+
+def test_html_page_keeps_the_story_and_explains_every_drop():
+    result = cleaner.clean(ARTICLE_HTML)
+    assert result.language == "en"
+    assert result.title == "Sleeper train returns to the northern line after fourteen years"
+    assert "An overnight sleeper train will run between Port Alder" in result.text
+    assert "Tickets go on sale on 1 March." in result.text
+    for gone in ("Wir verwenden Cookies", "Share on Facebook", "Sign me up", "All rights reserved",
+                 "By Rosalind Achebe", "Related articles"):
+        assert gone not in result.text
+    for p in result.paragraphs:
+        assert isinstance(p.p_body, float) and 0.0 <= p.p_body <= 1.0
+        assert isinstance(p.keep, bool)
+        assert p.reason
+    consent = next(p for p in result.paragraphs if p.text.startswith("Wir verwenden Cookies"))
+    assert consent.lang == "de" and consent.reason == "boilerplate: consent"
+
+
+def test_bytes_str_soup_and_path_give_the_same_result(tmp_path):
+    from_str = cleaner.clean(ARTICLE_HTML)
+    from_bytes = cleaner.clean(ARTICLE_HTML.encode("utf-8"))
+    from_soup = cleaner.clean(BeautifulSoup(ARTICLE_HTML, "lxml"))
+    from_path = cleaner.clean(EXAMPLE)
+    assert from_str.text == from_bytes.text == from_soup.text == from_path.text
+    assert from_str.text
+
+
+def test_bytes_in_a_declared_legacy_charset_are_decoded():
+    html = ("<html><head><meta charset='windows-1251'></head><body><h1>Новости</h1>"
+            "<p>Правительство объявило о новых мерах поддержки малого бизнеса в регионах страны. "
+            "Программа начнётся в следующем месяце и продлится до конца года.</p></body></html>")
+    result = cleaner.clean(html.encode("cp1251"))
+    assert "Правительство объявило" in result.text or "Правительство объявило" in " ".join(
+        p.text for p in result.paragraphs)
+
+
+def test_binary_input_raises_decode_error_naming_the_format():
+    with pytest.raises(errors.DecodeError) as e:
+        cleaner.clean(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    assert "PNG" in str(e.value)
+
+
+def test_result_is_deterministic_and_json_serialisable():
+    a = cleaner.clean(ARTICLE_HTML)
+    b = cleaner.Cleaner().clean(ARTICLE_HTML)
+    assert a == b
+    json.dumps(a.to_dict())
+
+
+def test_bad_options_raise_config_errors():
+    with pytest.raises(errors.ConfigError):
+        cleaner.Cleaner(preset="aggressive")
+    with pytest.raises(errors.ConfigError):
+        cleaner.Cleaner(lang_backend="nope")
+    with pytest.raises(errors.ConfigError):
+        cleaner.clean("<p>x</p>", kind="pdf")
+
+
+def test_presets_order_what_is_kept():
+    kept = {preset: len(cleaner.Cleaner(preset=preset).clean(ARTICLE_HTML).kept)
+            for preset in ("precision", "balanced", "recall")}
+    assert kept["precision"] <= kept["balanced"] <= kept["recall"]
+
+
+def test_detect_language_public_function():
+    assert cleaner.detect_language("Bu çerezler, kullanıcıların tarayıcı ve cihazlarını tanımlayarak çalışır.") == "tr"
+    assert cleaner.detect_language("https://example.com/") is None
+    assert cleaner.detect_language("") is None
