@@ -8,6 +8,7 @@ from typing import Any, Iterable, Iterator, Optional, Sequence
 
 import numpy as np
 
+from classifier.features import FEATURE_VERSION
 from classifier.store import ModelLoadError, load as load_model_file
 
 from .decide import check_preset, decide, thresholds_for
@@ -15,7 +16,7 @@ from .errors import ModelError
 from .language import DEFAULT_BACKEND, assign_languages, get_backend
 from .page_input import DEFAULT_MAX_BYTES, read_page
 from .paragraph import Paragraph
-from .result import Result, empty_result
+from .result import Result
 from .segment_html import segment_html
 from .segment_text import segment_text
 
@@ -45,9 +46,15 @@ def load_model(path: Optional[Path | str] = None, *, trusted: bool = False) -> t
     if path is None:
         path, trusted = default_model_path(), True
     try:
-        return load_model_file(Path(path), trusted=trusted)
+        model, card = load_model_file(Path(path), trusted=trusted)
     except ModelLoadError as e:
         raise ModelError(str(e)) from None
+    if card.get("feature_version") != FEATURE_VERSION:
+        raise ModelError(
+            f"model {path} was trained on features of version {card.get('feature_version')}, but this newsbody "
+            f"computes version {FEATURE_VERSION}; retrain it with `newsbody train` or install the newsbody "
+            f"version it was trained with ({card.get('newsbody_version', 'unknown')})")
+    return model, card
 
 
 @dataclass(frozen=True)
@@ -97,8 +104,11 @@ class Cleaner:
     def clean(self, page: Any, *, url: Optional[str] = None, kind: str = "auto") -> Result:
         """Clean one page (HTML or text as str/bytes, a BeautifulSoup, or a path)."""
         seg = segment(page, kind=kind, settings=self.settings)
-        if not seg.paragraphs or seg.language is None and not any(_has_letters(p.text) for p in seg.paragraphs):
-            return empty_result(seg.kind, url, seg.title_hint)
+        if not any(_has_letters(p.text) for p in seg.paragraphs):
+            # Nothing to read: every paragraph is still reported, none kept.
+            dropped = tuple(p.with_(p_body=0.0, keep=False, label="boilerplate", reason="no letters")
+                            for p in seg.paragraphs)
+            return Result(text="", title=seg.title_hint, language=None, paragraphs=dropped, kind=seg.kind, url=url)
         probs = self.probabilities(seg.paragraphs)
         decided = decide(seg.paragraphs, probs, self.threshold, seg.language)
         text = "\n\n".join(p.text for p in decided if p.keep)

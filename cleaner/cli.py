@@ -91,7 +91,7 @@ def cmd_train(args) -> int:
         print(f"augmented: {len(extra)} pages from {len(snippets)} boilerplate strings and "
               f"{sum(map(len, bodies.values()))} news paragraphs in {len(bodies)} languages", file=sys.stderr)
         pages += extra
-    params = {"max_iter": args.max_iter}
+    params = {"max_iter": args.max_iter, "n_folds": args.folds, "learning_rate": args.learning_rate}
     pipe, card = fit(pages, random_state=args.seed, **params)
     print(f"trained on {len(pages)} pages ({time.time() - t0:.0f} s)", file=sys.stderr)
     card = {"name": Path(args.output).stem, "newsbody_version": _version(), **card,
@@ -151,18 +151,20 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--data", nargs="+", default=[], help="JSON Lines files of (html, body) pages or corpus pages")
     t.add_argument("--corpus", default="corpus/pages.jsonl", help="the project's own labelled pages ('' for none)")
     t.add_argument("--corpus-weight", type=float, default=3.0, help="weight of a corpus page against an external one")
-    t.add_argument("--text-copies", type=float, default=0.5,
-                   help="share of HTML pages also learned as plain text (default 0.5)")
+    t.add_argument("--text-copies", type=float, default=0.4,
+                   help="share of HTML pages also learned as plain text")
     t.add_argument("--boilerplate", help="JSON Lines of real boilerplate strings to inject "
                    "(../shared/resources/boilerplate_strings.jsonl); held-out sources are never used")
     t.add_argument("--body-paragraphs", help="JSON Lines of news paragraphs by language for synthetic pages "
                    "(../shared/datasets/langid/dev.jsonl.gz); only the training half is used")
-    t.add_argument("--inject-share", type=float, default=0.3, help="share of pages copied with injected boilerplate")
+    t.add_argument("--inject-share", type=float, default=0.2, help="share of pages copied with injected boilerplate")
     t.add_argument("--pages-per-lang", type=int, default=30, help="synthetic pages per language")
     t.add_argument("--dev", nargs="*", default=[], help="labelled files to score the model on (card's dev_scores)")
     t.add_argument("-o", "--output", default="models/default.joblib")
     t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--max-iter", type=int, default=200)
+    t.add_argument("--max-iter", type=int, default=100, help="boosting iterations per stage")
+    t.add_argument("--learning-rate", type=float, default=0.15)
+    t.add_argument("--folds", type=int, default=3, help="out-of-fold splits for stacking")
     t.add_argument("--limit", type=int, help="read at most N pages per file")
     t.add_argument("--lang-backend", choices=sorted(BACKENDS), default=DEFAULT_BACKEND)
     t.set_defaults(func=cmd_train)

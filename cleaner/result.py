@@ -48,8 +48,3 @@ def paragraph_dict(p: Paragraph) -> dict[str, Any]:
                                         "in_article", "depth", "group")},
                 "link_share": round(dom["link_share"], 3)}
     return d
-
-
-def empty_result(kind: str, url: Optional[str], title: Optional[str] = None) -> Result:
-    """The Result of a page with no text."""
-    return Result(text="", title=title, language=None, paragraphs=(), kind=kind, url=url)

@@ -70,3 +70,14 @@ def test_untrusted_path_is_never_unpickled(model_copy):
     assert "not marked as trusted" in str(e.value)
     model, card = cleaner.load_model(model_copy, trusted=True)
     assert card["sha256"]
+
+
+def test_model_trained_on_other_features_is_refused(model_copy):
+    from classifier.store import save
+    import joblib
+    card = json.loads(model_copy.with_suffix(".json").read_text())
+    card["feature_version"] = -1
+    save(joblib.load(model_copy), model_copy, card)
+    with pytest.raises(errors.ModelError) as e:
+        cleaner.Cleaner(model_copy)
+    assert "features of version -1" in str(e.value)
