@@ -18,10 +18,12 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction import FeatureHasher
 
+from .align import is_byline_or_date
+
 if TYPE_CHECKING:  # classifier sees only Paragraph data, never cleaner's pipeline
     from cleaner.paragraph import Paragraph
 
-FEATURE_VERSION = 2
+FEATURE_VERSION = 4
 
 KINDS = ("p", "h1", "h2", "h3", "hx", "li", "td", "div", "pre", "blockquote", "caption",
          "button", "option", "dt", "text", "other")
@@ -29,8 +31,9 @@ _KIND_ALIAS = {"h4": "hx", "h5": "hx", "h6": "hx", "th": "td", "tr": "td", "figc
                "dd": "dt", "section": "div", "article": "div", "main": "div", "center": "div",
                "body": "div", "html": "div", "summary": "dt", "legend": "caption", "address": "other"}
 _WORD = re.compile(r"\w+")
-_SENT_END = frozenset(".!?。！？؟।…\"”»'")
-_SENT_PUNCT = re.compile(r"[.!?。！？؟।]")
+# Sentence ends in many scripts: Urdu ۔, Armenian ։, Ethiopic ።, Devanagari । ॥, Greek ; (question mark).
+_SENT_END = frozenset(".!?。！？؟।॥۔։።;…\"”»'")
+_SENT_PUNCT = re.compile(r"[.!?。！？؟।॥۔։።]")
 _COMMA = re.compile(r"[,;:،、，；]")
 _DIGIT = re.compile(r"\d")
 _URLISH = re.compile(r"https?://|www\.|\.com\b|@\w+\.\w+")
@@ -45,7 +48,7 @@ DENSE_NAMES = [
     "page_start",
     "log_chars", "log_words", "mean_word_len", "letter_share", "digit_share", "punct_share",
     "upper_share", "space_share", "ends_sentence", "sentences_per_word", "commas_per_word",
-    "starts_bullet", "separators", "has_url", "has_date", "has_year", "has_copyright",
+    "starts_bullet", "separators", "has_url", "has_date", "has_year", "has_copyright", "looks_byline",
     "link_share", "log_depth", "in_nav", "in_header", "in_footer", "in_aside", "in_form",
     "in_article", "has_dom", "n_tokens",
     *[f"kind_{k}" for k in KINDS],
@@ -57,8 +60,10 @@ DENSE_NAMES = [
     "next_ends_sentence", "same_group_prev", "same_group_next", "same_kind_prev", "same_kind_next",
     "win3_log_chars", "win3_link", "win3_ends_sentence", "win7_log_chars", "win7_link",
     "dist_longest", "mass_before", "mass_after", "run_long",
+    "lang_key",  # an id of the paragraph's language for grouping in the model, not a feature itself
 ]
 N_DENSE = len(DENSE_NAMES)
+_N_SHAPE = DENSE_NAMES.index("link_share") - 1  # columns filled by _shape()
 N_HASHED = 2 ** 18
 
 
@@ -87,6 +92,7 @@ def _shape(text: str) -> list[float]:
         1.0 if _BULLET.match(text) else 0.0, min(5, len(_SEPARATORS.findall(text))) / 5.0,
         1.0 if _URLISH.search(text) else 0.0, 1.0 if _DATE.search(text) else 0.0,
         1.0 if _YEAR.search(text) else 0.0, 1.0 if _COPYRIGHT.search(text) else 0.0,
+        1.0 if n < 200 and is_byline_or_date(text) else 0.0,
     ]
 
 
@@ -134,12 +140,13 @@ def _page_dense(paras: Sequence["Paragraph"], page_lang: str | None) -> np.ndarr
     for i, p in enumerate(paras):
         d = p.dom
         r = rows[i]
-        r[1:18] = _shape(p.text)
-        r[18] = d.link_share
-        r[19] = math.log1p(d.depth)
-        r[20:26] = (d.in_nav, d.in_header, d.in_footer, d.in_aside, d.in_form, d.in_article)
-        r[26] = 1.0 if d.tag_path else 0.0
-        r[27] = math.log1p(len(d.tokens))
+        r[1:_N_SHAPE + 1] = _shape(p.text)
+        k = _N_SHAPE + 1
+        r[k] = d.link_share
+        r[k + 1] = math.log1p(d.depth)
+        r[k + 2:k + 8] = (d.in_nav, d.in_header, d.in_footer, d.in_aside, d.in_form, d.in_article)
+        r[k + 8] = 1.0 if d.tag_path else 0.0
+        r[k + 9] = math.log1p(len(d.tokens))
         r[kind_col + KINDS.index(_kind(p.kind))] = 1.0
         g = d.group
         r[kind_col + len(KINDS):kind_col + len(KINDS) + 9] = (
@@ -159,9 +166,9 @@ def _page_dense(paras: Sequence["Paragraph"], page_lang: str | None) -> np.ndarr
     # Share of the nearby paragraphs (±3) that are in the page's language: a foreign block stands out.
     rows[:, j + 2] = _window(np.array([float(l is not None and l == page_lang) for l in langs]), 3)
     base = DENSE_NAMES.index("prev_log_chars")
-    logc = rows[:, 1]
-    link = rows[:, 18]
-    ends = rows[:, 9]
+    logc = rows[:, DENSE_NAMES.index("log_chars")]
+    link = rows[:, DENSE_NAMES.index("link_share")]
+    ends = rows[:, DENSE_NAMES.index("ends_sentence")]
     prev = np.r_[0.0, logc[:-1]]
     nxt = np.r_[logc[1:], 0.0]
     rows[:, base] = prev
@@ -190,7 +197,15 @@ def _page_dense(paras: Sequence["Paragraph"], page_lang: str | None) -> np.ndarr
     rows[:, base + 16] = (cum - bodyish) / mass
     rows[:, base + 17] = (cum[-1] - cum) / mass
     rows[:, base + 18] = _window((chars > 80).astype(float) * (1.0 - link), 2)
+    rows[:, DENSE_NAMES.index("lang_key")] = [lang_key(p.lang) for p in paras]
     return rows
+
+
+def lang_key(lang: str | None) -> float:
+    """A stable number per language code (0 for none), exactly representable as float."""
+    if not lang:
+        return 0.0
+    return float(int.from_bytes(lang.encode("ascii", "replace")[:6].ljust(6, b"\0"), "big"))
 
 
 def _tokens(p: "Paragraph") -> list[str]:

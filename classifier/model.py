@@ -17,10 +17,11 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
 from sklearn.utils.validation import check_is_fitted
 
-from .features import N_DENSE, page_slices
+from .features import DENSE_NAMES, N_DENSE, page_slices
 
 LABELS = ("body", "title", "meta", "boilerplate")
-N_NEIGHBOUR = 12
+N_NEIGHBOUR = 13
+_LANG_KEY = DENSE_NAMES.index("lang_key")
 
 
 def _window_mean(v: np.ndarray, r: int) -> np.ndarray:
@@ -31,7 +32,8 @@ def _window_mean(v: np.ndarray, r: int) -> np.ndarray:
     return (c[hi] - c[lo]) / (hi - lo)
 
 
-def neighbour_features(p_body: np.ndarray, chars: np.ndarray, slices: list[slice]) -> np.ndarray:
+def neighbour_features(p_body: np.ndarray, chars: np.ndarray, slices: list[slice],
+                       lang_keys: np.ndarray | None = None) -> np.ndarray:
     """Features of each paragraph's neighbours' P(body), computed page by page."""
     out = np.zeros((len(p_body), N_NEIGHBOUR))
     for s in slices:
@@ -62,6 +64,14 @@ def neighbour_features(p_body: np.ndarray, chars: np.ndarray, slices: list[slice
         else:
             o[:, 10] = np.log1p(n)
         o[:, 11] = (p > 0.5).mean()
+        if lang_keys is not None:
+            # Share of the page's likely body text written in this paragraph's language: an article
+            # is written in one language, so a long notice in another stands out whatever it says.
+            keys = lang_keys[s]
+            mass_by_lang: dict[float, float] = {}
+            for k, m in zip(keys, mass):
+                mass_by_lang[k] = mass_by_lang.get(k, 0.0) + m
+            o[:, 12] = [mass_by_lang[k] / total if k else 0.5 for k in keys]
     return out
 
 
@@ -100,6 +110,12 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
         dense = X[:, :self.n_dense].toarray()
         return dense, X[:, self.n_dense:]
 
+    def _tree_input(self, dense: np.ndarray) -> np.ndarray:
+        """Dense features the trees see (the language id column is for grouping only)."""
+        if self.n_dense > _LANG_KEY:
+            return np.delete(dense, _LANG_KEY, axis=1)
+        return dense
+
     @staticmethod
     def _oof(model, X, y, w, folds) -> np.ndarray:
         classes = np.unique(y)
@@ -113,10 +129,11 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
         return int(np.flatnonzero(self.classes_ == "body")[0])
 
     def _stack(self, dense, p_text, p_first, slices):
-        parts = [dense, p_text]
+        parts = [self._tree_input(dense), p_text]
         if p_first is not None:
             chars = np.expm1(dense[:, 1])
-            parts.append(neighbour_features(p_first[:, self._body_col()], chars, slices))
+            keys = dense[:, _LANG_KEY] if self.n_dense > _LANG_KEY else None
+            parts.append(neighbour_features(p_first[:, self._body_col()], chars, slices, keys))
         return np.hstack(parts)
 
     # -- estimator contract ----------------------------------------------

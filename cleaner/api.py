@@ -1,6 +1,7 @@
 """The public entry points: Cleaner (a loaded model serving many pages) and clean()."""
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,7 +99,10 @@ class Cleaner:
         """P(label) for each paragraph of one page."""
         if not paragraphs:
             return []
-        proba = self.model.predict_proba(list(paragraphs))
+        # One page is a few hundred rows: OpenMP threads cost more than they save (and spin on a
+        # busy machine, 50x slower seen); parallelism belongs across pages (clean_many workers).
+        with _threadpools().limit(limits=1, user_api="openmp"):
+            proba = self.model.predict_proba(list(paragraphs))
         return [dict(zip(self.classes, map(float, row))) for row in np.asarray(proba)]
 
     def clean(self, page: Any, *, url: Optional[str] = None, kind: str = "auto") -> Result:
@@ -119,6 +123,12 @@ class Cleaner:
         """Clean pages one after another, in order."""
         for page in pages:
             yield self.clean(page)
+
+
+@functools.lru_cache(maxsize=1)
+def _threadpools():
+    from threadpoolctl import ThreadpoolController
+    return ThreadpoolController()
 
 
 def _has_letters(text: str) -> bool:

@@ -17,6 +17,7 @@ import gzip
 import hashlib
 import json
 import random
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,13 +96,16 @@ class BoilerplatePool:
     def block(self, rng: random.Random, lang: Optional[str] = None) -> list[tuple[str, str]]:
         """A block of 1–5 (text, label) items of one language and category."""
         keys = [k for k in self.keys if k[0] == lang] if lang else self.keys
-        key = rng.choice(keys or self.keys)
+        keys = keys or self.keys
+        consent = [k for k in keys if k[2] == "consent"]
+        # Long consent notices are the hardest boilerplate (they read like prose): draw them often.
+        key = rng.choice(consent if consent and rng.random() < 0.35 else keys)
         items = self.by_key[key]
         label = _CATEGORY_LABEL.get(key[2], "boilerplate")
         n = rng.randint(1, min(5, len(items)))
         picked = rng.sample(items, n)
         texts = [s.text for s in picked]
-        if key[2] == "consent" and len(items) >= 2 and rng.random() < 0.6:
+        if key[2] == "consent" and len(items) >= 2 and rng.random() < 0.8:
             # Real consent notices are long: several sentences in one paragraph.
             k = rng.randint(2, min(5, len(items)))
             texts = [" ".join(s.text for s in rng.sample(items, k))] + texts[:2]
@@ -164,7 +168,7 @@ def synthetic_page(lang: str, bodies: Sequence[str], titles: Sequence[str], pool
     body = rng.sample(list(bodies), min(len(bodies), rng.randint(3, 8)))
     items: list[tuple[str, str, int]] = []
     group = 0
-    if titles and rng.random() < 0.8:
+    if titles and rng.random() < 0.3:
         items.append((rng.choice(titles), "title", group))
         group += 1
     for t in body:
@@ -181,8 +185,17 @@ def synthetic_page(lang: str, bodies: Sequence[str], titles: Sequence[str], pool
                         paragraphs, [l for _, l, _ in items])
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？؟।۔])\s*")
+
+
+def _first_sentence(text: str) -> str:
+    """A headline-like first sentence, without its final punctuation."""
+    first = _SENTENCE_END.split(text, maxsplit=1)[0].strip()
+    return first.rstrip(".!?。！？؟।۔ ")
+
+
 def augmented_pages(pages: Sequence[LabelledPage], snippets: Sequence[Snippet], bodies: dict[str, list[str]],
-                    backend: LanguageBackend, *, inject_share: float = 0.3, pages_per_lang: int = 30,
+                    backend: LanguageBackend, *, inject_share: float = 0.3, pages_per_lang: int = 40,
                     seed: int = 0) -> list[LabelledPage]:
     """New training pages: injected copies of a share of `pages` plus synthetic pages per language."""
     rng = random.Random(seed)
@@ -192,7 +205,8 @@ def augmented_pages(pages: Sequence[LabelledPage], snippets: Sequence[Snippet], 
         texts = bodies[lang]
         if len(texts) < 3:
             continue
-        titles = [t.split(". ")[0][:120] for t in texts if len(t.split(". ")[0]) <= 120]
+        titles = [first for t in texts if (first := _first_sentence(t)) and len(first) <= 110
+                  and len(first) < 0.7 * len(t)]
         for n in range(pages_per_lang):
             out.append(synthetic_page(lang, texts, titles, pool, rng, backend, html=n % 2 == 0, n=n))
     return out

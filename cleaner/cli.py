@@ -116,6 +116,18 @@ def cmd_evaluate(args) -> int:
     from .evaluate import evaluate_file, format_table
     cleaner = _cleaner(args)
     rows = []
+    if args.multilingual:
+        from .multilingual import evaluate_multilingual
+        for path in (args.boilerplate, args.body_paragraphs):
+            if not Path(path).is_file():
+                print(f"newsbody: {path} not found; --multilingual needs --boilerplate and --body-paragraphs",
+                      file=sys.stderr)
+                return EXIT_USAGE
+        rows = evaluate_multilingual(cleaner, Path(args.boilerplate), Path(args.body_paragraphs),
+                                     pages_per_lang=args.pages_per_lang)
+        keys = ("lang", "required", "pages", "body_planted", "body_recall", "boilerplate_planted",
+                "boilerplate_recall")
+        rows = [{k: r.get(k) for k in keys} for r in rows]
     for path in args.paths:
         ev = evaluate_file(cleaner, Path(path), args.limit)
         rows.append(ev.row())
@@ -158,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--body-paragraphs", help="JSON Lines of news paragraphs by language for synthetic pages "
                    "(../shared/datasets/langid/dev.jsonl.gz); only the training half is used")
     t.add_argument("--inject-share", type=float, default=0.2, help="share of pages copied with injected boilerplate")
-    t.add_argument("--pages-per-lang", type=int, default=30, help="synthetic pages per language")
+    t.add_argument("--pages-per-lang", type=int, default=40, help="synthetic pages per language")
     t.add_argument("--dev", nargs="*", default=[], help="labelled files to score the model on (card's dev_scores)")
     t.add_argument("-o", "--output", default="models/default.joblib")
     t.add_argument("--seed", type=int, default=0)
@@ -170,7 +182,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_train)
 
     e = sub.add_parser("evaluate", help="score on labelled pages (shingle P/R/F1 per data set)")
-    e.add_argument("paths", nargs="+", help="JSON Lines files, e.g. ../shared/datasets/dragnet/dev.jsonl.gz")
+    e.add_argument("paths", nargs="*", help="JSON Lines files, e.g. ../shared/datasets/dragnet/dev.jsonl.gz")
+    e.add_argument("--multilingual", action="store_true",
+                   help="per language body and boilerplate recall on held-out multilingual pages")
+    e.add_argument("--boilerplate", default="../shared/resources/boilerplate_strings.jsonl")
+    e.add_argument("--body-paragraphs", default="../shared/datasets/langid/dev.jsonl.gz")
+    e.add_argument("--pages-per-lang", type=int, default=20)
     e.add_argument("--limit", type=int, help="score at most N pages per file")
     e.add_argument("--output-format", choices=("table", "json"), default="table")
     _add_cleaner_options(e)

@@ -286,6 +286,12 @@ class _Detection(NamedTuple):
     conf: float
     letters: int
     reliable: bool
+    han: int = 0
+
+    @property
+    def weight(self) -> int:
+        """Vote weight: a Han character carries about a word's worth of text, so it counts twice."""
+        return self.letters + self.han
 
 
 def _detect_paragraph(text: str, backend: LanguageBackend) -> _Detection:
@@ -300,7 +306,7 @@ def _detect_paragraph(text: str, backend: LanguageBackend) -> _Detection:
     # Short texts get confident but random answers (langdetect says "X" is Somali at 0.99999): length matters too.
     # A Han character carries about a word's worth of evidence, so it counts twice towards the minimum.
     reliable = lang is not None and letters + han >= MIN_RELIABLE_LETTERS and conf >= MIN_RELIABLE_CONF
-    return _Detection(lang, conf, letters, reliable)
+    return _Detection(lang, conf, letters, reliable, han)
 
 
 def detect_language(text: str, backend: str = DEFAULT_BACKEND) -> Optional[str]:
@@ -318,11 +324,11 @@ def assign_languages(paragraphs: Sequence[Paragraph],
     votes: Counter[str] = Counter()
     for d in found:
         if d.reliable and d.lang:
-            votes[d.lang] += d.letters
+            votes[d.lang] += d.weight
     if not votes:
         for d in found:
             if d.lang:
-                votes[d.lang] += d.letters
+                votes[d.lang] += d.weight
     page_lang, page_conf = None, 0.0
     if votes:
         page_lang, weight = votes.most_common(1)[0]
