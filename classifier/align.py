@@ -26,7 +26,7 @@ from collections import Counter
 from difflib import SequenceMatcher
 from typing import Sequence
 
-__all__ = ["overlap_shares", "label_paragraphs", "is_byline_or_date"]
+__all__ = ["overlap_shares", "label_paragraphs", "is_byline_or_date", "matches_title"]
 
 _TOKEN = re.compile(r"\w+")
 _ANCHOR_N = 4                    # anchor length in tokens
@@ -161,6 +161,11 @@ def _title_variants(title: str | None) -> set[str]:
         variants.add(" - ".join(parts[:k]))     # "Headline - Section | Site" -> "Headline", ...
         variants.add(" - ".join(parts[k:]))     # "Site | Headline" -> "Headline"
     return {v for v in (_norm(x) for x in variants) if v}
+
+
+def matches_title(text: str, title: str | None) -> bool:
+    """True when a paragraph is the page's <title>, with or without its site part."""
+    return bool(title) and _norm(text) in _title_variants(title)
 
 
 # --------------------------------------------------------------------------- byline / date

@@ -23,7 +23,7 @@ from .align import is_byline_or_date
 if TYPE_CHECKING:  # classifier sees only Paragraph data, never cleaner's pipeline
     from cleaner.paragraph import Paragraph
 
-FEATURE_VERSION = 4
+FEATURE_VERSION = 5
 
 KINDS = ("p", "h1", "h2", "h3", "hx", "li", "td", "div", "pre", "blockquote", "caption",
          "button", "option", "dt", "text", "other")
@@ -67,9 +67,22 @@ _N_SHAPE = DENSE_NAMES.index("link_share") - 1  # columns filled by _shape()
 N_HASHED = 2 ** 18
 
 
+# Han, kana and Thai/Lao/Khmer/Myanmar write without spaces; Han and kana pack about a word into
+# one character. Lengths count such a character as 3 so a Chinese paragraph is not "short".
+_DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def text_length(text: str) -> int:
+    """Length in characters, a CJK character counting as 3 (about one word of Latin text)."""
+    return len(text) + 2 * len(_DENSE_SCRIPT.findall(text)) if not text.isascii() else len(text)
+
+
 def _shape(text: str) -> list[float]:
     n = len(text)
     words = _WORD.findall(text)
+    dense = len(_DENSE_SCRIPT.findall(text)) if not text.isascii() else 0
+    if dense:  # a run of Han characters is one \w+ token; count its characters as words instead
+        words = [w for w in words if not _DENSE_SCRIPT.match(w)] + ["xxx"] * dense
     nw = len(words)
     letters = upper = digits = spaces = 0
     for ch in text:
@@ -84,7 +97,7 @@ def _shape(text: str) -> list[float]:
     punct = n - letters - digits - spaces
     last = text[-1] if text else ""
     return [
-        math.log1p(n), math.log1p(nw), (sum(map(len, words)) / nw) if nw else 0.0,
+        math.log1p(n + 2 * dense), math.log1p(nw), (sum(map(len, words)) / nw) if nw else 0.0,
         letters / n if n else 0.0, digits / n if n else 0.0, punct / n if n else 0.0,
         upper / letters if letters else 0.0, spaces / n if n else 0.0,
         1.0 if last in _SENT_END else 0.0,
@@ -123,7 +136,7 @@ def _page_dense(paras: Sequence["Paragraph"], page_lang: str | None) -> np.ndarr
     n = len(paras)
     rows = np.zeros((n, N_DENSE), dtype=np.float64)
     rows[0, 0] = 1.0
-    chars = np.array([len(p.text) for p in paras], dtype=np.float64)
+    chars = np.array([text_length(p.text) for p in paras], dtype=np.float64)
     total = chars.sum() or 1.0
     longest = int(chars.argmax()) if n else 0
     groups: dict[int, list[int]] = {}
@@ -133,7 +146,7 @@ def _page_dense(paras: Sequence["Paragraph"], page_lang: str | None) -> np.ndarr
     group_link = {g: sum(paras[i].dom.link_share * chars[i] for i in ix) / (group_chars[g] or 1.0)
                   for g, ix in groups.items()}
     kind_col = DENSE_NAMES.index("kind_p")
-    lang_chars: dict = {}
+    lang_chars: dict = {}  # effective length per language
     for p, c in zip(paras, chars):
         lang_chars[p.lang] = lang_chars.get(p.lang, 0.0) + c
     before = np.concatenate([[0.0], np.cumsum(chars)[:-1]])

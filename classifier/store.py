@@ -52,6 +52,14 @@ def save(model: Any, path: Path, card: dict) -> dict:
     return card
 
 
+def update_card(path: Path, **fields: Any) -> dict:
+    """Add or replace card fields (e.g. scores measured later) without touching the weights."""
+    card = read_card(path)
+    card.update(fields)
+    card_path(Path(path)).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return card
+
+
 def read_card(path: Path) -> dict:
     """The model card of a model file, or a ModelLoadError saying what is missing."""
     cp = card_path(Path(path))

@@ -12,7 +12,7 @@ import numpy as np
 from classifier.features import FEATURE_VERSION
 from classifier.store import ModelLoadError, load as load_model_file
 
-from .decide import check_preset, decide, thresholds_for
+from .decide import check_preset, decide, one_article_language, thresholds_for, title_index
 from .errors import ModelError
 from .language import DEFAULT_BACKEND, assign_languages, get_backend
 from .page_input import DEFAULT_MAX_BYTES, read_page
@@ -40,6 +40,7 @@ class Settings:
     lang_backend: str = DEFAULT_BACKEND
     languages: Optional[tuple[str, ...]] = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    single_language: bool = True  # an article is in one language; False keeps confident other-language body
 
 
 def load_model(path: Optional[Path | str] = None, *, trusted: bool = False) -> tuple[Any, dict]:
@@ -86,9 +87,9 @@ class Cleaner:
 
     def __init__(self, model: Optional[Path | str] = None, *, preset: str = "balanced",
                  lang_backend: str = DEFAULT_BACKEND, languages: Optional[Sequence[str]] = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES):
+                 max_bytes: int = DEFAULT_MAX_BYTES, single_language: bool = True):
         self.settings = Settings(check_preset(preset), lang_backend,
-                                 tuple(languages) if languages is not None else None, max_bytes)
+                                 tuple(languages) if languages is not None else None, max_bytes, single_language)
         get_backend(lang_backend, self.settings.languages)  # fail now on a bad backend or language
         # A path the caller names explicitly is trusted: they chose to run it.
         self.model, self.card = load_model(model, trusted=model is not None)
@@ -114,10 +115,13 @@ class Cleaner:
                             for p in seg.paragraphs)
             return Result(text="", title=seg.title_hint, language=None, paragraphs=dropped, kind=seg.kind, url=url)
         probs = self.probabilities(seg.paragraphs)
-        decided = decide(seg.paragraphs, probs, self.threshold, seg.language)
+        title = title_index(seg.paragraphs, probs, self.threshold, seg.title_hint)
+        decided = decide(seg.paragraphs, probs, self.threshold, seg.language, title)
+        if self.settings.single_language:
+            decided = one_article_language(decided)
         text = "\n\n".join(p.text for p in decided if p.keep)
-        return Result(text=text, title=_title(decided, probs, seg.title_hint), language=seg.language,
-                      paragraphs=tuple(decided), kind=seg.kind, url=url)
+        return Result(text=text, title=decided[title].text if title is not None else seg.title_hint,
+                      language=seg.language, paragraphs=tuple(decided), kind=seg.kind, url=url)
 
     def clean_many(self, pages: Iterable[Any]) -> Iterator[Result]:
         """Clean pages one after another, in order."""
@@ -133,16 +137,6 @@ def _threadpools():
 
 def _has_letters(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
-
-
-def _title(paragraphs: Sequence[Paragraph], probs: Sequence[dict[str, float]], hint: Optional[str]) -> Optional[str]:
-    """The headline: the paragraph most likely a title in the page's first half, else <title>."""
-    best, best_p = None, 0.5
-    limit = max(5, len(paragraphs) // 2)
-    for p, pr in zip(paragraphs[:limit], probs[:limit]):
-        if not p.keep and pr.get("title", 0.0) > best_p:
-            best, best_p = p.text, pr["title"]
-    return best or hint
 
 
 _default: Optional[Cleaner] = None

