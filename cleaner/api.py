@@ -12,7 +12,7 @@ import numpy as np
 from classifier.features import FEATURE_VERSION
 from classifier.store import ModelLoadError, load as load_model_file
 
-from .decide import check_preset, decide, one_article_language, thresholds_for, title_index
+from .decide import article_language, check_preset, decide, one_article_language, thresholds_for, title_index
 from .errors import ModelError
 from .language import DEFAULT_BACKEND, assign_languages, get_backend
 from .page_input import DEFAULT_MAX_BYTES, read_page
@@ -120,8 +120,10 @@ class Cleaner:
         if self.settings.single_language:
             decided = one_article_language(decided)
         text = "\n\n".join(p.text for p in decided if p.keep)
+        # The page's language is the article's: a long notice in another language must not decide it.
+        language = article_language(decided)[0] or seg.language
         return Result(text=text, title=decided[title].text if title is not None else seg.title_hint,
-                      language=seg.language, paragraphs=tuple(decided), kind=seg.kind, url=url)
+                      language=language, paragraphs=tuple(decided), kind=seg.kind, url=url)
 
     def clean_many(self, pages: Iterable[Any]) -> Iterator[Result]:
         """Clean pages one after another, in order."""
