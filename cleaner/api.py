@@ -12,7 +12,8 @@ import numpy as np
 from classifier.features import FEATURE_VERSION
 from classifier.store import ModelLoadError, load as load_model_file
 
-from .decide import article_language, check_preset, decide, one_article_language, thresholds_for, title_index
+from .decide import (article_language, check_preset, decide, keep_subheadings, one_article_language,
+                     thresholds_for, title_index)
 from .errors import ModelError
 from .language import DEFAULT_BACKEND, assign_languages, get_backend
 from .page_input import DEFAULT_MAX_BYTES, read_page
@@ -41,6 +42,7 @@ class Settings:
     languages: Optional[tuple[str, ...]] = None
     max_bytes: int = DEFAULT_MAX_BYTES
     single_language: bool = True  # an article is in one language; False keeps confident other-language body
+    subheadings: bool = True      # keep short heading-like lines between two body paragraphs
 
 
 def load_model(path: Optional[Path | str] = None, *, trusted: bool = False) -> tuple[Any, dict]:
@@ -87,9 +89,10 @@ class Cleaner:
 
     def __init__(self, model: Optional[Path | str] = None, *, preset: str = "balanced",
                  lang_backend: str = DEFAULT_BACKEND, languages: Optional[Sequence[str]] = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES, single_language: bool = True):
+                 max_bytes: int = DEFAULT_MAX_BYTES, single_language: bool = True, subheadings: bool = True):
         self.settings = Settings(check_preset(preset), lang_backend,
-                                 tuple(languages) if languages is not None else None, max_bytes, single_language)
+                                 tuple(languages) if languages is not None else None, max_bytes, single_language,
+                                 subheadings)
         get_backend(lang_backend, self.settings.languages)  # fail now on a bad backend or language
         # A path the caller names explicitly is trusted: they chose to run it.
         self.model, self.card = load_model(model, trusted=model is not None)
@@ -119,6 +122,8 @@ class Cleaner:
         decided = decide(seg.paragraphs, probs, self.threshold, seg.language, title)
         if self.settings.single_language:
             decided = one_article_language(decided)
+        if self.settings.subheadings:
+            decided = keep_subheadings(decided)
         text = "\n\n".join(p.text for p in decided if p.keep)
         # The page's language is the article's: a long notice in another language must not decide it.
         language = article_language(decided)[0] or seg.language

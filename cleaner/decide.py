@@ -15,7 +15,8 @@ PRESETS = ("precision", "balanced", "recall")
 DEFAULT_THRESHOLDS = {"precision": 0.65, "balanced": 0.5, "recall": 0.35}
 
 # Why a dropped paragraph is boilerplate: class/id tokens first (the page author's own words),
-# then a few words in many languages. Only the explanation uses these, never the decision.
+# then a few words in many languages. They explain drops, and stop keep_subheadings from
+# rescuing a line such as "Advertisement"; the model's decision never sees them.
 _TOKEN_HINTS = (
     ("consent", ("cookie", "cookies", "consent", "gdpr", "cmp", "privacy", "onetrust", "didomi")),
     ("navigation", ("nav", "navbar", "menu", "breadcrumb", "breadcrumbs", "pagination", "topbar")),
@@ -36,6 +37,10 @@ _TEXT_HINTS = (
     ("share", re.compile(r"^(share|tweet|paylaş|поделиться|partager|teilen|compartir|condividi|分享|共有|شارك)\b", re.I)),
     ("newsletter", re.compile(r"newsletter|subscribe|abone ol|подпиш|abonnez|abonnieren|suscríb|订阅|購読|اشترك", re.I)),
     ("legal", re.compile(r"©|all rights reserved|tüm hakları|все права|tous droits|alle rechte|版权所有", re.I)),
+    ("advert", re.compile(r"^(advertisement|advertising|sponsored|anzeige|werbung|reklam|реклама|publicité|"
+                          r"publicidad|pubblicità|publicidade|advertentie|reklama|广告|広告|광고|إعلان|تبلیغات)\b", re.I)),
+    ("related", re.compile(r"^(read more|related|see also|more on this|lees ook|weiterlesen|lire aussi|leer más|"
+                           r"leggi anche|daha fazla|читайте также|ещё по теме|相关|関連)\b", re.I)),
     ("close", re.compile(r"^(x|×|✕|close|kapat|закрыть|fermer|schließen|cerrar|关闭|閉じる|닫기|إغلاق)$", re.I)),
 )
 
@@ -153,4 +158,31 @@ def one_article_language(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
         if p.keep and p.lang and p.lang != lang and p.lang_conf >= RELIABLE_LANG_CONF:
             p = p.with_(keep=False, label="boilerplate", reason=f"boilerplate: other language ({p.lang}, article {lang})")
         out.append(p)
+    return out
+
+
+# An in-article subheading: short, not a sentence, no links, between two confident body paragraphs.
+SUBHEADING_MAX_CHARS = 80
+SUBHEADING_NEIGHBOUR_P = 0.9
+SUBHEADING_MIN_P = 0.1  # the model's own doubt: lines it is sure about ("Advertisement") stay dropped
+_SENTENCE_END = tuple(".!?。！？؟।۔:;,")
+
+
+def keep_subheadings(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
+    """Keep short heading-like lines that sit between two confidently kept body paragraphs.
+
+    Like jusText's context pass: a short block inside a run of good blocks belongs to it. The
+    model alone drops them, since most short lines between paragraphs on the web are ads."""
+    out = list(paragraphs)
+    for i in range(1, len(out) - 1):
+        p, before, after = out[i], out[i - 1], out[i + 1]
+        if (not p.keep and p.label in ("boilerplate", None) and before.keep and after.keep
+                and (p.p_body or 0.0) >= SUBHEADING_MIN_P
+                and min(before.p_body or 0.0, after.p_body or 0.0) >= SUBHEADING_NEIGHBOUR_P
+                and len(p.text) <= SUBHEADING_MAX_CHARS and not p.text.endswith(_SENTENCE_END)
+                and p.dom.link_share == 0.0 and not (p.dom.in_nav or p.dom.in_footer or p.dom.in_aside)
+                and (p.lang is None or p.lang == before.lang == after.lang)
+                and any(ch.isalpha() for ch in p.text)
+                and not any(pattern.search(p.text) for _, pattern in _TEXT_HINTS)):
+            out[i] = p.with_(keep=True, label="body", reason="body: subheading between body paragraphs")
     return out

@@ -105,3 +105,14 @@ def test_detect_language_public_function():
     assert cleaner.detect_language("Bu çerezler, kullanıcıların tarayıcı ve cihazlarını tanımlayarak çalışır.") == "tr"
     assert cleaner.detect_language("https://example.com/") is None
     assert cleaner.detect_language("") is None
+
+
+def test_subheading_between_body_paragraphs_is_kept_but_an_advert_line_is_not():
+    body = ("The regional council approved the new budget on Tuesday after a debate that lasted well into "
+            "the evening, with members split over the cost of the planned bridge repairs.")
+    page = "\n\n".join(["Council approves budget", body, "What happens next", body.replace("Tuesday", "Monday"),
+                        "Advertisement", body.replace("Tuesday", "Friday")])
+    result = cleaner.clean(page)
+    by_text = {p.text: p for p in result.paragraphs}
+    assert by_text["What happens next"].keep
+    assert not by_text["Advertisement"].keep

@@ -57,4 +57,6 @@ def test_seed_003_keeps_every_body_paragraph_and_drops_the_dateline_as_meta():
     assert len(body) == 11
     for para in body:
         assert para in result.text, para[:60]
+    subheading = next(p for p in result.paragraphs if p.text == "-Nagorno-Karabakh")
+    assert subheading.keep, subheading.reason  # an in-article subheading is body
     assert result.language == "en"
