@@ -63,7 +63,7 @@ def cmd_train(args) -> int:
     from classifier.train import fit
 
     from .api import Settings
-    from .datasets import labelled_page, read_records, with_text_copies
+    from .datasets import is_corpus_record, labelled_page, read_records, with_text_copies
     from .evaluate import format_table
 
     settings = Settings(lang_backend=args.lang_backend)
@@ -76,7 +76,7 @@ def cmd_train(args) -> int:
         for rec in read_records(Path(path), args.limit):
             page = labelled_page(rec, settings)
             if page.paragraphs:
-                if rec.source.startswith("corpus/") or "paragraphs" in rec.record:
+                if is_corpus_record(rec.record):
                     page = type(page)(page.id, page.source, page.paragraphs, page.labels, args.corpus_weight)
                 pages.append(page)
         print(f"read {path}: {len(pages)} pages so far ({time.time() - t0:.0f} s)", file=sys.stderr)

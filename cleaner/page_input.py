@@ -15,8 +15,9 @@ _HTML_HINT = re.compile(
     r"<(?:!doctype\s+html|html|head|body|div|p|br|span|a\s|table|tr|td|ul|ol|li|h[1-6]|article|section|"
     r"main|nav|header|footer|meta|title|script|style|img|form|blockquote|pre|strong|em|b|i)\b[^<>]*>|<!--",
     re.I)
-# A str that reads as a file path rather than a page: one line, no markup, a path-like shape.
-_PATHLIKE = re.compile(r"^(?:[~./\\]|[a-zA-Z]:\\)?[^\n<>]*\.(?:html?|xhtml|txt|text|md|warc|gz|jsonl)$", re.I)
+# A str that reads as a file path rather than a page: one token, no markup, a file extension.
+# (No whitespace: a one-line sentence such as "See notes.txt" is text, not a path.)
+_PATHLIKE = re.compile(r"^(?:[~./\\]|[a-zA-Z]:\\)?[^\s<>]*\.(?:html?|xhtml|txt|text|md|warc|gz|jsonl)$", re.I)
 DEFAULT_MAX_BYTES = 50_000_000
 
 

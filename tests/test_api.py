@@ -116,3 +116,8 @@ def test_subheading_between_body_paragraphs_is_kept_but_an_advert_line_is_not():
     by_text = {p.text: p for p in result.paragraphs}
     assert by_text["What happens next"].keep
     assert not by_text["Advertisement"].keep
+
+
+def test_a_one_line_sentence_ending_in_a_file_name_is_text_not_a_path():
+    result = cleaner.clean("Read the full report in annual-report.txt")
+    assert result.paragraphs[0].text == "Read the full report in annual-report.txt"
