@@ -37,58 +37,55 @@ def _lang(row: dict) -> str:
     return f"{row['lang']}*" if row["lang"] in REQUIRED_LANGUAGES else row["lang"]
 
 
+def _row(first: str, cells: list[str], last: str) -> str:
+    return "| " + " | ".join([first, *cells, last]) + " |"
+
+
+def _body_cells(r: dict) -> list[str]:
+    """The cells a language row and the ALL row share."""
+    return [str(r["pages"]), str(r["body_planted"]), _pct(r["body_recall"], BODY_RECALL_BAR),
+            f"{_pct(r['body_recall_text'])} / {_pct(r['body_recall_html'])}", str(r["boilerplate_planted"]),
+            _pct(r["boilerplate_recall"], BOILERPLATE_RECALL_BAR),
+            f"{_pct(r['boilerplate_recall_text'])} / {_pct(r['boilerplate_recall_html'])}",
+            f"{_pct(r['boilerplate_same_lang_recall'])} ({r['boilerplate_same_lang_planted']})"]
+
+
 def body_table(rows: list[dict]) -> list[str]:
     out = ["| body lang | pages | body planted | body recall | (text / html) | boilerplate planted "
            "| boilerplate recall | (text / html) | same-lang bp recall (n) | bars missed |",
            "|---|---:|---:|---:|---|---:|---:|---|---|---|"]
-    for r in rows:
-        if r["lang"] == "ALL":
-            continue
+    for r in rows[:-1]:
         if r.get("note") == NO_BODY_TEXT:
             out.append(f"| {_lang(r)} | 0 | 0 | – | | 0 | – | | | {NO_BODY_TEXT} |")
             continue
-        missed = "; ".join(row_misses(r)) if r["required"] else ""
-        out.append(
-            f"| {_lang(r)} | {r['pages']} | {r['body_planted']} | {_pct(r['body_recall'], BODY_RECALL_BAR)} "
-            f"| {_pct(r['body_recall_text'])} / {_pct(r['body_recall_html'])} | {r['boilerplate_planted']} "
-            f"| {_pct(r['boilerplate_recall'], BOILERPLATE_RECALL_BAR)} "
-            f"| {_pct(r['boilerplate_recall_text'])} / {_pct(r['boilerplate_recall_html'])} "
-            f"| {_pct(r['boilerplate_same_lang_recall'])} ({r['boilerplate_same_lang_planted']}) | {missed} |")
+        out.append(_row(_lang(r), _body_cells(r), "; ".join(row_misses(r)) if r["required"] else ""))
     a = rows[-1]
-    out.append(
-        f"| **ALL** (macro, {a['languages']} langs) | {a['pages']} | {a['body_planted']} "
-        f"| {_pct(a['body_recall'], BODY_RECALL_BAR)} | {_pct(a['body_recall_text'])} / {_pct(a['body_recall_html'])} "
-        f"| {a['boilerplate_planted']} | {_pct(a['boilerplate_recall'], BOILERPLATE_RECALL_BAR)} "
-        f"| {_pct(a['boilerplate_recall_text'])} / {_pct(a['boilerplate_recall_html'])} "
-        f"| {_pct(a['boilerplate_same_lang_recall'])} ({a['boilerplate_same_lang_planted']}) "
-        f"| micro: body {_pct(a['body_recall_micro'])}, boilerplate {_pct(a['boilerplate_recall_micro'])} |")
+    out.append(_row(f"**ALL** (macro, {a['languages']} langs)", _body_cells(a),
+                    f"micro: body {_pct(a['body_recall_micro'])}, boilerplate {_pct(a['boilerplate_recall_micro'])}"))
     return out
+
+
+def _boilerplate_cells(r: dict) -> list[str]:
+    """The cells a language row and the ALL row share."""
+    return [str(r["boilerplate_planted"]), _pct(r["boilerplate_recall"], BOILERPLATE_RECALL_BAR),
+            f"{_pct(r['same_lang_recall'])} ({r['same_lang_planted']})",
+            f"{_pct(r['other_lang_recall'])} ({r['other_lang_planted']})",
+            f"{_pct(r['recall_text'])} / {_pct(r['recall_html'])}",
+            f"{_pct(r['consent_recall'])} ({r['consent_planted']})"]
 
 
 def boilerplate_table(rows: list[dict]) -> list[str]:
     out = ["| boilerplate lang | planted | recall | under same-lang body (n) | under other-lang body (n) "
            "| text / html | consent recall (n) | note |",
            "|---|---:|---:|---|---|---|---|---|"]
-    for r in rows:
-        if r["lang"] == "ALL":
-            continue
+    for r in rows[:-1]:
         if not r["boilerplate_planted"]:
             out.append(f"| {_lang(r)} | 0 | – | | | | | {r['note']} |")
             continue
-        out.append(
-            f"| {_lang(r)} | {r['boilerplate_planted']} | {_pct(r['boilerplate_recall'], BOILERPLATE_RECALL_BAR)} "
-            f"| {_pct(r['same_lang_recall'])} ({r['same_lang_planted']}) "
-            f"| {_pct(r['other_lang_recall'])} ({r['other_lang_planted']}) "
-            f"| {_pct(r['recall_text'])} / {_pct(r['recall_html'])} "
-            f"| {_pct(r['consent_recall'])} ({r['consent_planted']}) | {r['note']} |")
+        out.append(_row(_lang(r), _boilerplate_cells(r), str(r["note"])))
     a = rows[-1]
-    out.append(
-        f"| **ALL** (macro, {a['languages']} langs) | {a['boilerplate_planted']} "
-        f"| {_pct(a['boilerplate_recall'], BOILERPLATE_RECALL_BAR)} "
-        f"| {_pct(a['same_lang_recall'])} ({a['same_lang_planted']}) "
-        f"| {_pct(a['other_lang_recall'])} ({a['other_lang_planted']}) "
-        f"| {_pct(a['recall_text'])} / {_pct(a['recall_html'])} | {_pct(a['consent_recall'])} ({a['consent_planted']}) "
-        f"| micro {_pct(a['boilerplate_recall_micro'])} |")
+    out.append(_row(f"**ALL** (macro, {a['languages']} langs)", _boilerplate_cells(a),
+                    f"micro {_pct(a['boilerplate_recall_micro'])}"))
     return out
 
 
