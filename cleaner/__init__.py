@@ -6,8 +6,8 @@
     >>> [(p.text, p.keep, p.reason) for p in result.paragraphs]
 """
 from .api import Cleaner, Settings, clean, default_cleaner, load_model
-from .errors import (ConfigError, DecodeError, InvalidInputError, ModelError, NewsbodyError,
-                     PageNotFoundError, PageTooLargeError)
+from .errors import (ConfigError, DecodeError, InputFormatError, InvalidInputError, ModelError, NewsbodyError,
+                     PageNotFoundError, PageTimeoutError, PageTooLargeError)
 from .language import detect_language
 from .paragraph import DomContext, Paragraph
 from .result import Result
@@ -17,5 +17,5 @@ __all__ = [
     "Cleaner", "Settings", "clean", "default_cleaner", "load_model", "detect_language",
     "Paragraph", "DomContext", "Result",
     "NewsbodyError", "InvalidInputError", "PageNotFoundError", "DecodeError", "PageTooLargeError",
-    "ModelError", "ConfigError",
+    "PageTimeoutError", "ModelError", "ConfigError", "InputFormatError",
 ]

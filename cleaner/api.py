@@ -14,7 +14,7 @@ from classifier.store import ModelLoadError, load as load_model_file
 
 from .decide import (article_language, check_preset, decide, keep_subheadings, one_article_language,
                      thresholds_for, title_index)
-from .errors import ModelError
+from .errors import ConfigError, ModelError
 from .language import DEFAULT_BACKEND, assign_languages, get_backend
 from .page_input import DEFAULT_MAX_BYTES, read_page
 from .paragraph import Paragraph
@@ -71,9 +71,10 @@ class Segmented:
     language: Optional[str]
 
 
-def segment(page: Any, *, kind: str = "auto", settings: Settings = Settings()) -> Segmented:
+def segment(page: Any, *, kind: str = "auto", settings: Settings = Settings(),
+            charset: Optional[str] = None) -> Segmented:
     """Page → paragraphs → languages (the part of the pipeline before the model)."""
-    text, kind = read_page(page, kind, settings.max_bytes)
+    text, kind = read_page(page, kind, settings.max_bytes, charset)
     if kind == "html":
         html = segment_html(text)
         paragraphs, title_hint = html.paragraphs, html.title
@@ -93,11 +94,17 @@ class Cleaner:
         self.settings = Settings(check_preset(preset), lang_backend,
                                  tuple(languages) if languages is not None else None, max_bytes, single_language,
                                  subheadings)
-        get_backend(lang_backend, self.settings.languages)  # fail now on a bad backend or language
+        # Fail now on a bad backend or language, and load the language model now: the first page
+        # must not pay for it (nor run over a per-page time limit because of it).
+        get_backend(lang_backend, self.settings.languages).detect("newsbody loads its language model")
         # A path the caller names explicitly is trusted: they chose to run it.
         self.model, self.card = load_model(model, trusted=model is not None)
         self.classes = [str(c) for c in self.model.classes_]
         self.threshold = thresholds_for(self.card)[self.settings.preset]
+        # What a worker process needs to build the same Cleaner (clean_many with workers > 1).
+        self.spec = (model, {"preset": preset, "lang_backend": lang_backend, "languages": languages,
+                             "max_bytes": max_bytes, "single_language": single_language,
+                             "subheadings": subheadings})
 
     def probabilities(self, paragraphs: Sequence[Paragraph]) -> list[dict[str, float]]:
         """P(label) for each paragraph of one page."""
@@ -109,9 +116,13 @@ class Cleaner:
             proba = self.model.predict_proba(list(paragraphs))
         return [dict(zip(self.classes, map(float, row))) for row in np.asarray(proba)]
 
-    def clean(self, page: Any, *, url: Optional[str] = None, kind: str = "auto") -> Result:
-        """Clean one page (HTML or text as str/bytes, a BeautifulSoup, or a path)."""
-        seg = segment(page, kind=kind, settings=self.settings)
+    def clean(self, page: Any, *, url: Optional[str] = None, kind: str = "auto",
+              charset: Optional[str] = None) -> Result:
+        """Clean one page (HTML or text as str/bytes, a BeautifulSoup, or a path).
+
+        charset is the encoding the server declared (HTTP Content-Type) for a bytes page.
+        """
+        seg = segment(page, kind=kind, settings=self.settings, charset=charset)
         if not any(_has_letters(p.text) for p in seg.paragraphs):
             # Nothing to read: every paragraph is still reported, none kept.
             dropped = tuple(p.with_(p_body=0.0, keep=False, label="boilerplate", reason="no letters")
@@ -130,10 +141,23 @@ class Cleaner:
         return Result(text=text, title=decided[title].text if title is not None else seg.title_hint,
                       language=language, paragraphs=tuple(decided), kind=seg.kind, url=url)
 
-    def clean_many(self, pages: Iterable[Any]) -> Iterator[Result]:
-        """Clean pages one after another, in order."""
-        for page in pages:
-            yield self.clean(page)
+    def clean_many(self, records: Iterable[Any], *, workers: int = 1, timeout: Optional[float] = None,
+                   field: Optional[str] = None) -> Iterator[Result]:
+        """Clean many pages, yielding one Result per record in input order; a failed record yields
+        a Result whose .error says why, and the run goes on.
+
+        A record is a page (str, bytes, Path) or a dict with "html" or "text" (or `field`), and
+        optionally "id" and "url". workers > 1 cleans in that many processes, each loading the model
+        once; at most a few pages per worker are held in memory at a time. timeout (seconds of CPU
+        per page) turns a page that takes longer into an error record.
+        """
+        from .batch import clean_records
+        from .sources import as_records
+        if not isinstance(workers, int) or workers < 1:
+            raise ConfigError(f"workers must be a whole number of processes, at least 1, not {workers!r}")
+        if timeout is not None and not timeout > 0:
+            raise ConfigError(f"timeout must be a positive number of seconds or None, not {timeout!r}")
+        return clean_records(self, as_records(records, field), workers=workers, timeout=timeout)
 
 
 @functools.lru_cache(maxsize=1)

@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from .decide import PRESETS
-from .errors import NewsbodyError
+from .errors import ConfigError, NewsbodyError
+from .output import OUTPUT_FORMATS
+from .page_input import DEFAULT_MAX_BYTES
+from .sources import INPUT_FORMATS
 from .language import BACKENDS, DEFAULT_BACKEND
 
 EXIT_USAGE = 2
@@ -21,41 +24,64 @@ def _add_cleaner_options(p: argparse.ArgumentParser) -> None:
                    help="precision keeps less, recall keeps more (default: balanced)")
     p.add_argument("--lang-backend", choices=sorted(BACKENDS), default=DEFAULT_BACKEND)
     p.add_argument("--languages", help="comma-separated ISO 639-1 codes to choose among")
+    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                   help=f"refuse pages larger than this (default: {DEFAULT_MAX_BYTES:,})")
 
 
 def _cleaner(args):
     from .api import Cleaner
     langs = [c.strip() for c in args.languages.split(",")] if args.languages else None
-    return Cleaner(args.model, preset=args.preset, lang_backend=args.lang_backend, languages=langs)
+    return Cleaner(args.model, preset=args.preset, lang_backend=args.lang_backend, languages=langs,
+                   max_bytes=args.max_bytes)
 
 
 def cmd_clean(args) -> int:
-    cleaner = _cleaner(args)
+    import dataclasses
+
+    from .output import Progress, default_workers, done_ids, format_result
+    from .sources import check_inputs, read_inputs
+
     sources = args.pages or ["-"]
-    failed = 0
-    for i, src in enumerate(sources):
-        try:
-            page = sys.stdin.buffer.read() if src == "-" else Path(src)
-            result = cleaner.clean(page, url=args.url, kind=args.kind)
-        except NewsbodyError as e:
-            failed += 1
-            print(f"newsbody: {src}: {e}", file=sys.stderr)
-            continue
-        if args.output_format == "json":
-            d = result.to_dict()
-            d["source"] = src
-            print(json.dumps(d, ensure_ascii=False, indent=2))
-        elif args.output_format == "jsonl":
-            d = result.to_dict(paragraphs=False)
-            d["source"] = src
-            print(json.dumps(d, ensure_ascii=False))
-        else:
-            if len(sources) > 1:
-                print(f"==> {src} <==")
-            print(result.text)
-            if len(sources) > 1 and i < len(sources) - 1:
-                print()
-    return 1 if failed == len(sources) else 0
+    check_inputs(sources)  # a missing input is a usage error, found before the model loads
+    if args.resume and not (args.output and args.output_format == "jsonl"):
+        raise ConfigError("--resume needs -o FILE with --output-format jsonl: the ids already in FILE are skipped")
+    cleaner = _cleaner(args)
+    skip = done_ids(Path(args.output)) if args.resume else set()
+    records = read_inputs(sources, args.input_format, args.field, args.glob, sys.stdin.buffer)
+    progress = Progress(enabled=False if args.quiet else None)
+
+    def todo():
+        for rec in records:
+            if rec.id in skip:
+                progress.skipped += 1
+                continue
+            yield dataclasses.replace(rec, kind=args.kind, url=rec.url or args.url)
+
+    workers = args.workers or default_workers()
+    if all(src != "-" and Path(src).is_file() and input_format_of_arg(args, src) == "file" for src in sources):
+        workers = min(workers, len(sources))  # no pool to start for a page or two
+    out = open(args.output, "a" if args.resume else "w", encoding="utf-8") if args.output else sys.stdout
+    many = len(sources) > 1 or any(Path(s).is_dir() for s in sources if s != "-")
+    try:
+        for result in cleaner.clean_many(todo(), workers=workers, timeout=args.timeout or None):
+            progress.add(result)
+            if result.error is not None and args.output_format == "text":
+                print(f"newsbody: {result.id}: {result.error}", file=sys.stderr)
+                continue
+            out.write(format_result(result, args.output_format, header=many) + "\n")
+            out.flush()  # a killed run loses nothing already cleaned (--resume continues after it)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+        if not args.quiet:
+            progress.close()
+    return 0
+
+
+def input_format_of_arg(args, src: str) -> str:
+    """The format one command-line input is read as."""
+    from .sources import input_format_of
+    return args.input_format if args.input_format != "auto" else input_format_of(src)
 
 
 def cmd_train(args) -> int:
@@ -151,9 +177,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsbody {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    c = sub.add_parser("clean", help="print the article body of pages")
-    c.add_argument("pages", nargs="*", help="HTML or text files; - or nothing reads stdin")
-    c.add_argument("--output-format", choices=("text", "json", "jsonl"), default="text")
+    c = sub.add_parser("clean", help="print the article body of pages",
+                       description="Clean pages: files, directories, JSON Lines or WARC, in parallel. Every input "
+                       "record gives one output record, in input order; a record that fails gives its error "
+                       "and the run goes on (exit status 0 once every record is processed).")
+    c.add_argument("pages", nargs="*", help="files or directories; - or nothing reads stdin")
+    c.add_argument("--input-format", choices=INPUT_FORMATS, default="auto",
+                   help="file: one page per file; jsonl: one JSON object per line with id, html or text, url; "
+                   "warc: HTML responses of a WARC file (auto: from the suffix, .jsonl[.gz] / .warc[.gz])")
+    c.add_argument("--field", help="JSON Lines field holding the page (default: html, else text)")
+    c.add_argument("--glob", default="*", help="comma-separated file name patterns to take from directories "
+                   "(default: every file that is not hidden)")
+    c.add_argument("--output-format", choices=OUTPUT_FORMATS, default="text")
+    c.add_argument("-o", "--output", help="write here instead of stdout")
+    c.add_argument("--resume", action="store_true",
+                   help="with -o FILE and --output-format jsonl: skip the ids already in FILE and append")
+    c.add_argument("--workers", type=int, help="processes cleaning in parallel (default: every core)")
+    c.add_argument("--timeout", type=float, default=10.0,
+                   help="seconds of CPU time a page may take before it is reported as an error (0: no limit)")
+    c.add_argument("--quiet", action="store_true", help="no progress and no summary on stderr")
     c.add_argument("--kind", choices=("auto", "html", "text"), default="auto")
     c.add_argument("--url", help="the page's URL, reported in the output")
     _add_cleaner_options(c)

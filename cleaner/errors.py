@@ -27,3 +27,11 @@ class ModelError(NewsbodyError, RuntimeError):
 
 class ConfigError(NewsbodyError, ValueError):
     """An option has a value newsbody does not accept."""
+
+
+class PageTimeoutError(NewsbodyError, TimeoutError):
+    """Cleaning one page took longer than the per-page time limit."""
+
+
+class InputFormatError(NewsbodyError, ValueError):
+    """A batch input (JSON Lines, WARC) is not in the format it was read as."""

@@ -18,7 +18,9 @@ _HTML_HINT = re.compile(
 # A str that reads as a file path rather than a page: one token, no markup, a file extension.
 # (No whitespace: a one-line sentence such as "See notes.txt" is text, not a path.)
 _PATHLIKE = re.compile(r"^(?:[~./\\]|[a-zA-Z]:\\)?[^\s<>]*\.(?:html?|xhtml|txt|text|md|warc|gz|jsonl)$", re.I)
-DEFAULT_MAX_BYTES = 50_000_000
+# Common Crawl truncates pages at 1 MiB and a news article's HTML rarely passes 1 MB; past 10 MB a
+# page costs hundreds of MB to parse, so it is refused unless the caller raises the limit.
+DEFAULT_MAX_BYTES = 10_000_000
 
 
 def looks_like_html(text: str) -> bool:
@@ -35,22 +37,23 @@ def read_page(page: Any, kind: str = "auto", max_bytes: int = DEFAULT_MAX_BYTES,
         raise InvalidInputError("page is None; pass the page's HTML or text as str or bytes")
     if isinstance(page, os.PathLike):
         page = _read_file(Path(page), max_bytes)
-    elif isinstance(page, str) and _PATHLIKE.match(page.strip()) and len(page) < 4096:
+    elif isinstance(page, str) and len(page) < 4096 and _PATHLIKE.match(page.strip()):
         page = _read_file(Path(page.strip()).expanduser(), max_bytes)
     if isinstance(page, (bytes, bytearray, memoryview)):
         data = bytes(page)
         if len(data) > max_bytes:
             raise PageTooLargeError(f"the page is {len(data):,} bytes, over the limit of {max_bytes:,}; "
-                                    "raise max_bytes if you really want to clean it")
+                                    "raise the limit with Cleaner(max_bytes=...) or --max-bytes "
+                                    "if you really want to clean it")
         text = decode(data, charset)
-    elif isinstance(page, str):
+    elif isinstance(page, str) or _is_soup(page):
+        if not isinstance(page, str):
+            page, kind = str(page), "html"  # a soup is held to the same limit as its HTML
         text = page
         if len(text) > max_bytes:
             raise PageTooLargeError(f"the page is {len(text):,} characters, over the limit of {max_bytes:,}; "
-                                    "raise max_bytes if you really want to clean it")
-    elif _is_soup(page):
-        text = str(page)
-        kind = "html"
+                                    "raise the limit with Cleaner(max_bytes=...) or --max-bytes "
+                                    "if you really want to clean it")
     else:
         raise InvalidInputError(
             f"cannot clean a {type(page).__name__}; pass the page as str (HTML or text), bytes, "
@@ -67,7 +70,9 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
             "to clean a page's content, pass the content itself (str or bytes)")
     size = path.stat().st_size
     if size > max_bytes:
-        raise PageTooLargeError(f"{path} is {size:,} bytes, over the limit of {max_bytes:,}")
+        raise PageTooLargeError(f"{path} is {size:,} bytes, over the limit of {max_bytes:,}; "
+                                "raise the limit with Cleaner(max_bytes=...) or --max-bytes "
+                                "if you really want to clean it")
     return path.read_bytes()
 
 

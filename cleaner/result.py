@@ -17,6 +17,19 @@ class Result:
     paragraphs: tuple[Paragraph, ...]
     kind: str = "text"
     url: Optional[str] = None
+    id: Optional[str] = None       # the record's id in a batch (clean_many, the command)
+    error: Optional[str] = None    # why this record could not be cleaned (batch only; then text is "")
+
+    @classmethod
+    def failed(cls, error: BaseException | str, *, id: Optional[str] = None, url: Optional[str] = None) -> "Result":
+        """The result of a record that could not be cleaned, saying why."""
+        message = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+        return cls(text="", title=None, language=None, paragraphs=(), kind="none", url=url, id=id, error=message)
+
+    @property
+    def ok(self) -> bool:
+        """True unless the page could not be cleaned."""
+        return self.error is None
 
     @property
     def kept(self) -> tuple[Paragraph, ...]:
@@ -32,6 +45,10 @@ class Result:
         """A JSON-ready dict (with every paragraph unless paragraphs=False)."""
         out: dict[str, Any] = {"url": self.url, "kind": self.kind, "language": self.language,
                                "title": self.title, "text": self.text}
+        if self.id is not None:
+            out = {"id": self.id, **out}
+        if self.error is not None:
+            out["error"] = self.error
         if paragraphs:
             out["paragraphs"] = [paragraph_dict(p) for p in self.paragraphs]
         return out

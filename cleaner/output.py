@@ -1,0 +1,94 @@
+"""What the clean command writes: results as text / JSON / JSON Lines, resumable output, progress."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import IO, Optional
+
+from .errors import ConfigError
+from .result import Result
+
+OUTPUT_FORMATS = ("text", "json", "jsonl")
+
+
+def format_result(result: Result, fmt: str, *, header: bool = False) -> str:
+    """One result as the command prints it (text gets a ==> id <== header in a batch)."""
+    if fmt == "jsonl":
+        return json.dumps(result.to_dict(paragraphs=False), ensure_ascii=False)
+    if fmt == "json":
+        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+    return f"==> {result.id} <==\n{result.text}\n" if header else result.text
+
+
+def done_ids(path: Path) -> set[str]:
+    """Ids already written to a JSON Lines output, after cutting off a line a killed run left half-written."""
+    if not path.exists():
+        return set()
+    with open(path, "rb+") as f:
+        data = f.read()
+        end = data.rfind(b"\n") + 1
+        if end < len(data):
+            f.truncate(end)
+    ids = set()
+    for n, line in enumerate(data[:end].splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            ids.add(str(json.loads(line)["id"]))
+        except (ValueError, KeyError, TypeError):
+            raise ConfigError(f"cannot resume: line {n} of {path} is not a newsbody JSON Lines record with an id; "
+                              "write to a new file or remove --resume") from None
+    return ids
+
+
+class Progress:
+    """Pages done, pages/s and errors on stderr while a batch runs (only when stderr is a terminal)."""
+
+    def __init__(self, stream: IO[str] = sys.stderr, enabled: Optional[bool] = None, every: float = 0.5):
+        self.stream = stream
+        self.enabled = stream.isatty() if enabled is None else enabled
+        self.every = every
+        self.start = self.last = time.monotonic()
+        self.pages = self.errors = self.kept = self.skipped = 0
+
+    def add(self, result: Result) -> None:
+        """Count one finished record."""
+        self.pages += 1
+        self.errors += result.error is not None
+        self.kept += len(result.kept)
+        now = time.monotonic()
+        if self.enabled and now - self.last >= self.every:
+            self.last = now
+            self.stream.write(f"\r{self._line(now)}")
+            self.stream.flush()
+
+    def _line(self, now: float) -> str:
+        rate = self.pages / max(now - self.start, 1e-9)
+        return f"newsbody: {_count(self.pages, 'page')}, {rate:,.1f} pages/s, {_count(self.errors, 'error')}"
+
+    def summary(self) -> str:
+        """The closing line: pages, kept paragraphs, errors, seconds."""
+        skipped = f", {self.skipped:,} skipped as already done" if self.skipped else ""
+        return (f"newsbody: {_count(self.pages, 'page')}, {_count(self.kept, 'kept paragraph')}, "
+                f"{_count(self.errors, 'error')}{skipped}, {time.monotonic() - self.start:.1f} s")
+
+    def close(self) -> None:
+        """Replace the progress line with the summary."""
+        clear = "\r\x1b[K" if self.enabled else ""
+        self.stream.write(f"{clear}{self.summary()}\n")
+        self.stream.flush()
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def default_workers() -> int:
+    """Every core this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
