@@ -1,0 +1,166 @@
+"""Pages per CPU second: newsbody against trafilatura in one run, where newsbody's time goes, memory.
+
+    python bench/speed.py [--pages N] [--lang-backend py3langid|langdetect] [--rss-pages 500]
+
+On one core (the process pins itself to one CPU), newsbody and trafilatura alternate page by page
+over the same dev pages, so machine noise hits both alike; CPU time is measured per call with
+time.process_time. newsbody's stages (decode, segment, language, features, model, decide) are
+timed on the same calls. Then, in fresh processes: import + model load time, and the peak RSS of
+`newsbody clean` over --rss-pages pages in one process.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATASETS = ROOT.parent / "shared" / "datasets"
+sys.path.insert(0, str(ROOT))
+
+STAGES = ("decode", "segment", "language", "features", "model", "decide")
+
+
+def dev_pages(limit: int | None) -> list[str]:
+    """HTML of every dev split's pages (langid excepted), interleaved across splits."""
+    files = sorted(p for p in DATASETS.glob("*/dev.jsonl.gz") if p.parent.name != "langid")
+    if not files:
+        sys.exit(f"no dev splits under {DATASETS}: this bench needs ../shared/datasets")
+    per_file = []
+    for path in files:
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            per_file.append([json.loads(line)["html"] for line in f])
+    mixed = [page for group in _zip_longest(per_file) for page in group]
+    return mixed[:limit] if limit else mixed
+
+
+def _zip_longest(lists: list[list[str]]):
+    for i in range(max(map(len, lists))):
+        yield [lst[i] for lst in lists if i < len(lst)]
+
+
+def timed(fn, stage: str, clock: dict):
+    """fn, with its CPU time added to clock[stage]."""
+    @functools.wraps(fn)
+    def wrapper(*a, **k):
+        t0 = time.process_time()
+        try:
+            return fn(*a, **k)
+        finally:
+            clock[stage] += time.process_time() - t0
+    return wrapper
+
+
+def instrument(cleaner, clock: dict) -> None:
+    """Time newsbody's stages where the pipeline calls them."""
+    from cleaner import api
+    api.read_page = timed(api.read_page, "decode", clock)
+    api.segment_html = timed(api.segment_html, "segment", clock)
+    api.segment_text = timed(api.segment_text, "segment", clock)
+    api.assign_languages = timed(api.assign_languages, "language", clock)
+    for name in ("decide", "title_index", "one_article_language", "keep_subheadings", "article_language"):
+        setattr(api, name, timed(getattr(api, name), "decide", clock))
+    features, model = cleaner.model.named_steps["features"], cleaner.model.named_steps["model"]
+    features.transform = timed(features.transform, "features", clock)
+    model.predict_proba = timed(model.predict_proba, "model", clock)
+
+
+def compare(pages: list[str], lang_backend: str) -> dict:
+    """Alternate newsbody and trafilatura page by page; CPU seconds of each, newsbody's by stage."""
+    import trafilatura
+    from cleaner import Cleaner
+    cleaner = Cleaner(lang_backend=lang_backend)
+    clock: dict = defaultdict(float)
+    instrument(cleaner, clock)
+    cpu = {"newsbody": 0.0, "trafilatura": 0.0}
+    for html in pages[:3]:  # warm both up outside the measurement
+        cleaner.clean(html)
+        trafilatura.extract(html)
+    clock.clear()
+    for html in pages:
+        t0 = time.process_time()
+        cleaner.clean(html)
+        t1 = time.process_time()
+        trafilatura.extract(html)
+        t2 = time.process_time()
+        cpu["newsbody"] += t1 - t0
+        cpu["trafilatura"] += t2 - t1
+    return {"cpu": cpu, "stages": dict(clock)}
+
+
+def import_and_load_seconds(lang_backend: str) -> float:
+    """Wall seconds for `import cleaner; Cleaner()` in a fresh interpreter (best of 3)."""
+    code = ("import time; t=time.perf_counter(); import cleaner; cleaner.Cleaner(lang_backend=%r); "
+            "print(time.perf_counter()-t)" % lang_backend)
+    runs = [float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                                 check=True).stdout) for _ in range(3)]
+    return min(runs)
+
+
+def peak_rss_mb(pages: list[str], lang_backend: str) -> float:
+    """Peak RSS (MB) of one `newsbody clean --workers 1` process over these pages."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "pages.jsonl"
+        with open(src, "w", encoding="utf-8") as f:
+            for i, html in enumerate(pages):
+                f.write(json.dumps({"id": str(i), "html": html}) + "\n")
+        proc = subprocess.Popen([sys.executable, "-m", "cleaner.cli", "clean", str(src), "--workers", "1",
+                                 "--output-format", "jsonl", "-o", os.devnull, "--quiet",
+                                 "--lang-backend", lang_backend], cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        if status != 0:
+            sys.exit(f"newsbody clean failed with status {status}")
+        return usage.ru_maxrss / 1024
+
+
+def report(n: int, result: dict, load_s: float, rss: float, rss_pages: int, lang_backend: str) -> None:
+    cpu, stages = result["cpu"], result["stages"]
+    nb, tr = n / cpu["newsbody"], n / cpu["trafilatura"]
+    print(f"## {n} dev pages, one core, lang_backend={lang_backend}\n")
+    print("| tool | CPU s/page | pages per CPU s |\n|---|---|---|")
+    print(f"| newsbody | {cpu['newsbody'] / n:.4f} | {nb:.1f} |")
+    print(f"| trafilatura | {cpu['trafilatura'] / n:.4f} | {tr:.1f} |")
+    print(f"\n- newsbody / trafilatura pages per CPU second: **{nb / tr:.2f}x**")
+    total = cpu["newsbody"]
+    shares = ", ".join(f"{s} {stages.get(s, 0.0) / total:.0%}" for s in STAGES)
+    other = total - sum(stages.get(s, 0.0) for s in STAGES)
+    print(f"- where newsbody's time goes: {shares}, other {other / total:.0%}")
+    print(f"- import + model load (fresh process): {load_s:.2f} s")
+    print(f"- peak RSS of `newsbody clean --workers 1` over {rss_pages} pages: {rss:.0f} MB")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pages", type=int, help="at most N pages (default: every dev page)")
+    ap.add_argument("--lang-backend", default="py3langid")
+    ap.add_argument("--rss-pages", type=int, default=500)
+    ap.add_argument("--cpu", type=int, default=0, help="the CPU to pin this process to")
+    args = ap.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {args.cpu})
+    pages = dev_pages(args.pages)
+    import trafilatura
+    import sklearn
+    print(f"newsbody {_version()}, trafilatura {trafilatura.__version__}, scikit-learn {sklearn.__version__}, "
+          f"Python {sys.version.split()[0]}\n")
+    result = compare(pages, args.lang_backend)
+    rss_pages = (pages * (args.rss_pages // max(len(pages), 1) + 1))[:args.rss_pages]
+    report(len(pages), result, import_and_load_seconds(args.lang_backend), peak_rss_mb(rss_pages, args.lang_backend),
+           len(rss_pages), args.lang_backend)
+
+
+def _version() -> str:
+    import cleaner
+    return cleaner.__version__
+
+
+if __name__ == "__main__":
+    main()
