@@ -15,6 +15,7 @@ from classifier.store import ModelLoadError, load as load_model_file
 from .decide import (article_language, check_preset, decide, keep_subheadings, one_article_language,
                      thresholds_for, title_index)
 from .errors import ConfigError, ModelError
+from .metadata import Meta, from_paragraphs, merged
 from .language import DEFAULT_BACKEND, assign_languages, get_backend
 from .page_input import DEFAULT_MAX_BYTES, read_page
 from .paragraph import Paragraph
@@ -69,6 +70,7 @@ class Segmented:
     kind: str
     title_hint: Optional[str]
     language: Optional[str]
+    markup_meta: Meta = Meta()
 
 
 def segment(page: Any, *, kind: str = "auto", settings: Settings = Settings(),
@@ -136,10 +138,11 @@ class Cleaner:
         if self.settings.subheadings:
             decided = keep_subheadings(decided)
         text = "\n\n".join(p.text for p in decided if p.keep)
+        meta = merged(seg.markup_meta, from_paragraphs(decided))
         # The page's language is the article's: a long notice in another language must not decide it.
         language = article_language(decided)[0] or seg.language
         return Result(text=text, title=decided[title].text if title is not None else seg.title_hint,
-                      language=language, paragraphs=tuple(decided), kind=seg.kind, url=url)
+                      language=language, paragraphs=tuple(decided), kind=seg.kind, url=url, meta=meta)
 
     def clean_many(self, records: Iterable[Any], *, workers: int = 1, timeout: Optional[float] = None,
                    field: Optional[str] = None) -> Iterator[Result]:

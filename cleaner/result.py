@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Optional
 
+from .metadata import Meta
 from .paragraph import Paragraph
 
 
@@ -17,6 +18,7 @@ class Result:
     paragraphs: tuple[Paragraph, ...]
     kind: str = "text"
     url: Optional[str] = None
+    meta: Meta = Meta()            # author and publication date, when the page says them
     id: Optional[str] = None       # the record's id in a batch (clean_many, the command)
     error: Optional[str] = None    # why this record could not be cleaned (batch only; then text is "")
 
@@ -44,7 +46,7 @@ class Result:
     def to_dict(self, paragraphs: bool = True) -> dict[str, Any]:
         """A JSON-ready dict (with every paragraph unless paragraphs=False)."""
         out: dict[str, Any] = {"url": self.url, "kind": self.kind, "language": self.language,
-                               "title": self.title, "text": self.text}
+                               "title": self.title, **self.meta.to_dict(), "text": self.text}
         if self.id is not None:
             out = {"id": self.id, **out}
         if self.error is not None:
