@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 import signal
 import threading
+import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -86,12 +88,21 @@ def cpu_time_limit(seconds: Optional[float]) -> Iterator[None]:
 _worker_cleaner: Optional["Cleaner"] = None
 
 
-def _start_worker(spec: tuple) -> None:
+def _start_worker(spec: tuple, parent: int) -> None:
     global _worker_cleaner
     from .api import Cleaner
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     model, options = spec
     _worker_cleaner = Cleaner(model, **options)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker once its parent is gone: a killed run must not leave workers holding memory."""
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(0)
 
 
 def _clean_in_worker(rec: Record, timeout: Optional[float]) -> Result:
@@ -102,7 +113,7 @@ def _clean_in_worker(rec: Record, timeout: Optional[float]) -> Result:
 def _new_pool(spec: tuple, workers: int) -> ProcessPoolExecutor:
     # spawn, not fork: a forked child of a process whose OpenMP runtime is running can deadlock.
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(spec,))
+                               initializer=_start_worker, initargs=(spec, os.getpid()))
 
 
 def _pooled(spec: tuple, records: Iterable[Record], workers: int, timeout: Optional[float]) -> Iterator[Result]:

@@ -206,3 +206,34 @@ def test_exit_status_is_zero_when_every_record_was_processed_even_with_errors(tm
 def test_resume_without_jsonl_output_is_a_usage_error():
     out = run("clean", str(EXAMPLE), "--resume")
     assert out.returncode == 2 and "--resume needs -o FILE" in out.stderr.decode()
+
+
+def test_killing_a_run_does_not_leave_its_worker_processes_behind(mixed_jsonl, tmp_path):
+    path, _, _ = mixed_jsonl
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner.cli", "clean", str(path), "--output-format", "jsonl",
+                             "-o", str(out), "--workers", "2", "--quiet"], cwd=ROOT, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and (not out.exists() or out.stat().st_size == 0):
+        time.sleep(0.05)
+    workers = _children(proc.pid)
+    assert workers, "the run started no worker processes"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(x) for x in out.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
