@@ -94,7 +94,7 @@ class Cleaner:
                  lang_backend: str = DEFAULT_BACKEND, languages: Optional[Sequence[str]] = None,
                  max_bytes: int = DEFAULT_MAX_BYTES, single_language: bool = True, subheadings: bool = True):
         self.settings = Settings(check_preset(preset), lang_backend,
-                                 tuple(languages) if languages is not None else None, max_bytes, single_language,
+                                 ((languages,) if isinstance(languages, str) else tuple(languages)) if languages is not None else None, max_bytes, single_language,
                                  subheadings)
         # Fail now on a bad backend or language, and load the language model now: the first page
         # must not pay for it (nor run over a per-page time limit because of it).

@@ -19,6 +19,10 @@ MIN_RELIABLE_LETTERS = 40
 MIN_RELIABLE_CONF = 0.9
 # Backends see at most this much of a text (as langdetect itself does): enough evidence, bounded time.
 MAX_DETECT_CHARS = 10_000
+# A guess for a long text yields to another alphabet only when this share of the letters is foreign to its
+# own, and at least FOREIGN_LETTERS_MIN of them: a quoted name brings one or two.
+FOREIGN_LETTER_SHARE = 0.02
+FOREIGN_LETTERS_MIN = 3
 # An inherited language disagreeing with the paragraph's own guess gets this share of its source's confidence.
 INHERITED_CONF_FACTOR = 0.5
 
@@ -34,8 +38,31 @@ _NOISE_RE = re.compile(
 )
 
 # Labels that name a variety of a language with an ISO 639-1 code; "zxx"/"und" mean "no language".
+# "no" is Norwegian Bokmål in both models (py3langid has Nynorsk apart as "nn"; langdetect's profile is
+# Bokmål Wikipedia), so callers see Bokmål's own code, "nb", beside "nn".
 _ALIASES = {"arz": "ar", "ary": "ar", "wuu": "zh", "yue": "zh", "uzs": "uz", "sdh": "ku",
-            "gug": "gn", "kik": "ki", "fuv": "ff", "zxx": "", "und": "", "unknown": ""}
+            "gug": "gn", "kik": "ki", "fuv": "ff", "no": "nb", "zxx": "", "und": "", "unknown": ""}
+
+# --- candidate languages --------------------------------------------------------------------------
+# The languages bench/langid.py measures (../shared/datasets/langid/dev.jsonl.gz): the news languages
+# the project is asked to serve, Azerbaijan, Turkey, Russia and the Caucasus among them.
+MEASURED_LANGUAGES = (
+    "ar", "az", "bg", "bn", "cs", "da", "de", "el", "en", "es", "et", "fa", "fi", "fr", "he", "hi",
+    "hr", "hu", "hy", "id", "it", "ja", "ka", "kk", "ko", "lt", "lv", "ms", "nb", "nl", "pl", "pt",
+    "ro", "ru", "sk", "sr", "sv", "sw", "th", "tl", "tr", "uk", "ur", "vi", "zh")
+# Written in a script none of the measured languages uses: no text of theirs can be mistaken for these.
+_OWN_SCRIPT_LANGUAGES = ("am", "gu", "km", "kn", "lo", "ml", "my", "or", "pa", "si", "ta", "te")
+# Further languages with a national or regional press of their own. On texts too short to separate
+# close relatives (Galician from Portuguese, Marathi or Nepali from Hindi, Slovene from Croatian)
+# offering them only adds wrong answers, so short texts choose among the core set only.
+_OTHER_NEWS_LANGUAGES = (
+    "af", "ba", "be", "ca", "cy", "eu", "ga", "gl", "ha", "ig", "is", "jv", "ku", "ky", "lb",
+    "mg", "mk", "mn", "mr", "mt", "ne", "nn", "om", "ps", "rw", "so", "sq", "sl", "tg", "tk", "tt",
+    "ug", "uz", "xh", "yo", "zu")
+CORE_LANGUAGES = tuple(sorted(MEASURED_LANGUAGES + _OWN_SCRIPT_LANGUAGES))
+DEFAULT_LANGUAGES = tuple(sorted(CORE_LANGUAGES + _OTHER_NEWS_LANGUAGES))
+# languages="all" (or ["all"]): every language the backend knows, one tier, no default restriction.
+ALL_LANGUAGES = "all"
 
 
 def _normalise(code: Optional[str]) -> Optional[str]:
@@ -55,13 +82,17 @@ def _has_letters(text: str) -> bool:
 
 
 def _languages_key(languages: Optional[Sequence[str]]) -> Optional[tuple[str, ...]]:
+    """None (the default candidates), ("all",) or the sorted normalised codes."""
     if languages is None:
         return None
     if isinstance(languages, str):
         languages = [languages]
     codes = tuple(sorted({_normalise(str(code)) or "" for code in languages} - {""}))
     if not codes:
-        raise ConfigError("languages= is empty; give ISO 639-1 codes such as ['en', 'tr'] or None for all")
+        raise ConfigError("languages= is empty; give ISO 639-1 codes such as ['en', 'tr'], 'all' for every "
+                          "language the backend knows, or None for the default set")
+    if ALL_LANGUAGES in codes and len(codes) > 1:
+        raise ConfigError(f"languages={list(languages)!r}: 'all' stands alone")
     return codes
 
 
@@ -76,12 +107,23 @@ class LanguageBackend(Protocol):
 
 
 class _LazyBackend:
-    """Shared plumbing: noise stripping, the no-letters rule and a thread-safe lazy model load."""
+    """Shared plumbing: candidate sets, noise stripping, the no-letters rule and a thread-safe lazy load.
+
+    languages=None: the default candidates (DEFAULT_LANGUAGES); "all": whatever the model knows;
+    a list: exactly those. `choices` is what a decision may answer (None: anything), `short_choices` what
+    it may answer for a text with fewer than MIN_RELIABLE_LETTERS letters.
+    """
 
     name = ""
 
     def __init__(self, languages: Optional[Sequence[str]] = None) -> None:
-        self.languages: Optional[tuple[str, ...]] = _languages_key(languages)
+        key = _languages_key(languages)
+        self.everything = key == (ALL_LANGUAGES,)
+        self.languages: Optional[tuple[str, ...]] = None if self.everything else key
+        self.choices: Optional[frozenset[str]] = (None if self.everything else
+                                                  frozenset(key) if key is not None else _DEFAULT_CHOICES)
+        # What a text too short to separate close relatives may answer: the core languages by default.
+        self.short_choices = self.choices if key is not None else _DEFAULT_CHOICES - set(_OTHER_NEWS_LANGUAGES)
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -102,20 +144,33 @@ class _LazyBackend:
     def _load(self) -> Any:
         raise NotImplementedError
 
-    def _detect(self, model: Any, text: str) -> tuple[Optional[str], float]:
+    def _rank(self, model: Any, text: str) -> list[tuple[str, float]]:
         raise NotImplementedError
+
+    def _detect(self, model: Any, text: str) -> tuple[Optional[str], float]:
+        ranked = self._rank(model, text)
+        return (ranked[0][0] or None, ranked[0][1]) if ranked else (None, 0.0)
+
+    def _cleaned(self, text: str) -> Optional[str]:
+        if not isinstance(text, str):
+            return None
+        cleaned = _strip_noise(text)
+        return cleaned[:MAX_DETECT_CHARS] if _has_letters(cleaned) else None
 
     def detect(self, text: str) -> tuple[Optional[str], float]:
         """Return (ISO 639-1 code, confidence), or (None, 0.0) when the text has no letters."""
-        if not isinstance(text, str):
+        cleaned = self._cleaned(text)
+        if cleaned is None:
             return None, 0.0
-        cleaned = _strip_noise(text)
-        if not _has_letters(cleaned):
-            return None, 0.0
-        lang, conf = self._detect(self._get_model(), cleaned[:MAX_DETECT_CHARS])
+        lang, conf = self._detect(self._get_model(), cleaned)
         if lang is None:
             return None, 0.0
         return lang, min(1.0, max(0.0, float(conf)))
+
+    def rank(self, text: str) -> list[tuple[str, float]]:
+        """Languages by probability, best first (a model may leave out the unlikely ones)."""
+        cleaned = self._cleaned(text)
+        return [] if cleaned is None else self._rank(self._get_model(), cleaned)
 
     def __getstate__(self) -> dict[str, Any]:
         # Pickle the configuration, not the model (workers reload it lazily) nor the lock.
@@ -128,11 +183,23 @@ class _LazyBackend:
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(languages={self.languages!r})"
+        shown = ALL_LANGUAGES if self.everything else self.languages
+        return f"{type(self).__name__}(languages={shown!r})"
+
+
+def _merged(pairs: Any) -> list[tuple[str, float]]:
+    """Sum probabilities of labels sharing one code (zh-cn + zh-tw → zh, ar + ary + arz → ar), best first."""
+    merged: Counter[str] = Counter()
+    for label, prob in pairs:
+        merged[_normalise(label) or ""] += prob     # "": no language (py3langid's zxx)
+    return merged.most_common()
 
 
 class LangdetectBackend(_LazyBackend):
-    """langdetect with a private, seeded profile factory: same text, same answer, in every process."""
+    """langdetect with a private, seeded profile factory: same text, same answer, in every process.
+
+    Its 55 profiles are all news languages, so its default candidates are all of them.
+    """
 
     name = "langdetect"
 
@@ -165,27 +232,24 @@ class LangdetectBackend(_LazyBackend):
                 factory.add_profile(LangProfile(**json.load(f)), index, len(profiles))
         return factory
 
-    def _detect(self, factory: Any, text: str) -> tuple[Optional[str], float]:
+    def _rank(self, factory: Any, text: str) -> list[tuple[str, float]]:
         from langdetect.lang_detect_exception import LangDetectException
 
         try:
             detector = factory.create()
             detector.append(text)
-            ranked = detector.get_probabilities()
+            ranked = detector.get_probabilities()   # only languages above 0.1
         except LangDetectException:
-            return None, 0.0
-        merged: Counter[str] = Counter()    # zh-cn + zh-tw → zh
-        for item in ranked:
-            code = _normalise(item.lang)
-            if code:
-                merged[code] += item.prob
-        if not merged:
-            return None, 0.0
-        return merged.most_common(1)[0]
+            return []
+        return _merged((item.lang, item.prob) for item in ranked)
 
 
 class Py3LangidBackend(_LazyBackend):
-    """py3langid with normalised probabilities; one model per backend instance."""
+    """py3langid with normalised probabilities; one model per backend instance.
+
+    With the default candidates it answers from DEFAULT_LANGUAGES, except on texts with fewer than
+    MIN_RELIABLE_LETTERS letters, which choose among CORE_LANGUAGES only (see bench/RESULTS.md).
+    """
 
     name = "py3langid"
 
@@ -195,33 +259,57 @@ class Py3LangidBackend(_LazyBackend):
             self._get_model()
 
     def _load(self) -> Any:
+        import copy
+
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
         loader = getattr(LanguageIdentifier, "from_pickled_model", None) or LanguageIdentifier.from_model_file
         identifier = loader(MODEL_FILE, norm_probs=True)
-        if self.languages is not None:
-            labels = list(dict.fromkeys(identifier.nb_classes))
-            wanted = [label for label in labels if _normalise(label) in self.languages]
-            missing = sorted(set(self.languages) - {_normalise(label) for label in wanted})
-            if missing:
-                raise ConfigError(f"py3langid has no model for {missing}; it supports: "
-                                  f"{', '.join(sorted({str(_normalise(x)) for x in labels if _normalise(x)}))}")
-            identifier.set_languages(wanted)
+        labels = list(dict.fromkeys(identifier.nb_classes))
+        if self.everything:
+            return [self._tier(identifier)]
+        wanted = self.languages or DEFAULT_LANGUAGES
+        missing = sorted(set(wanted) - {_normalise(label) for label in labels})
+        if missing:
+            raise ConfigError(f"py3langid has no model for {missing}; it supports: "
+                              f"{', '.join(sorted({str(_normalise(x)) for x in labels if _normalise(x)}))}")
+        tiers = []
+        for codes in ([wanted] if self.languages else [DEFAULT_LANGUAGES, CORE_LANGUAGES]):
+            tier = copy.copy(identifier)    # shares the full tables; set_languages() slices its own copy
+            tier.set_languages([label for label in labels if _normalise(label) in codes])
+            tiers.append(self._tier(tier))
+        return tiers
+
+    @staticmethod
+    def _tier(identifier: Any) -> tuple[Any, dict[str, str], set[str]]:
         # Label → ISO code ("zxx" → "": no language), and the codes several labels share (ar: ar, ary, arz).
         codes = {label: _normalise(label) or "" for label in identifier.nb_classes}
         shared = {code for code, n in Counter(codes.values()).items() if n > 1}
         return identifier, codes, shared
 
-    def _detect(self, model: Any, text: str) -> tuple[Optional[str], float]:
-        identifier, codes, shared = model
+    @staticmethod
+    def _pick(tiers: list[Any], text: str) -> Any:
+        """The short-text tier for texts too short to separate close relatives, else the first."""
+        if len(tiers) > 1 and sum(map(str.isalpha, text)) < MIN_RELIABLE_LETTERS:
+            return tiers[1]
+        return tiers[0]
+
+    def _rank(self, tiers: Any, text: str) -> list[tuple[str, float]]:
+        identifier, codes, _ = self._pick(tiers, text)
+        return _merged((codes.get(label, ""), prob) for label, prob in identifier.rank(text))
+
+    def _detect(self, tiers: Any, text: str) -> tuple[Optional[str], float]:
+        identifier, codes, shared = self._pick(tiers, text)
         label, conf = identifier.classify(text)
+        if conf * len(identifier.nb_classes) < 1.001:
+            # Uniform: none of the model's n-grams is in the text. The first label (ar, which merges
+            # three) would "win"; the honest answer is none.
+            return None, 0.0
         code = codes.get(label, "")
         # Fast path: a label without varieties holding ≥ 0.5 cannot be outvoted by any merged group.
         if conf < 0.5 or code in shared:
-            merged: Counter[str] = Counter()    # ar + ary + arz → ar, zh + wuu + yue → zh
-            for other, prob in identifier.rank(text):
-                merged[codes.get(other, "")] += prob
-            code, conf = merged.most_common(1)[0]
+            ranked = self._rank(tiers, text)
+            code, conf = ranked[0] if ranked else ("", 0.0)
         return (code, float(conf)) if code else (None, 0.0)
 
 
@@ -235,7 +323,11 @@ def _cached_backend(name: str, languages: Optional[tuple[str, ...]]) -> Language
 
 
 def get_backend(name: str = DEFAULT_BACKEND, languages: Optional[Sequence[str]] = None) -> LanguageBackend:
-    """Return the shared backend instance for this name and language restriction."""
+    """Return the shared backend instance for this name and language restriction.
+
+    languages: None for the default candidates, "all" for every language the backend knows, or a list of
+    ISO 639-1 codes to choose among.
+    """
     if name not in BACKENDS:
         raise ConfigError(f"unknown language backend {name!r}; valid names: {', '.join(sorted(BACKENDS))}")
     return _cached_backend(name, _languages_key(languages))
@@ -254,6 +346,9 @@ _SCRIPT_RANGES = sorted([
     (0x3400, 0x4DBF, "han"), (0x4E00, 0x9FFF, "han"), (0xF900, 0xFAFF, "han"), (0x20000, 0x3134F, "han"),
 ])
 _SCRIPT_STARTS = [start for start, _, _ in _SCRIPT_RANGES]
+# What the default candidates may answer: the default languages and every script-decided one.
+_DEFAULT_CHOICES = frozenset(DEFAULT_LANGUAGES).union(
+    lang for _, _, lang in _SCRIPT_RANGES if lang not in ("kana", "han")).union({"ja", "zh"})
 
 
 def _letters_and_script(text: str) -> tuple[int, int, Optional[str], float]:
@@ -281,6 +376,156 @@ def _letters_and_script(text: str) -> tuple[int, int, Optional[str], float]:
     return letters, han, None, 0.0
 
 
+# --- letters and words that settle what models confuse ----------------------------------------------
+# Alphabets of languages that models confuse on short text, grouped by script. Each lists the letters its
+# language writes among those its group's members differ in (Cyrillic: whole alphabets; Latin and
+# Arabic: the letters beyond the basic set). A guess whose alphabet lacks letters the text uses
+# (Bulgarian with Serbian ђ, Turkish with Azerbaijani ə, Slovak with Czech ř, Arabic with Urdu ے)
+# gives way to the best-ranked language whose alphabet has them all; on a long text only when such
+# letters are common, as one or two of them there are a quoted name, not the text's language.
+_ALPHABETS: tuple[dict[str, str], ...] = (
+    {   # Cyrillic, most used first (the order breaks ties)
+        "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя", "uk": "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
+        "bg": "абвгдежзийклмнопрстуфхцчшщъьюя", "sr": "абвгдђежзијклљмнњопрстћуфхцчџш",
+        "kk": "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя", "be": "абвгдеёжзійклмнопрстуўфхцчшыьэюя",
+        "mk": "абвгдѓежзѕијклљмнњопрстќуфхцчџш", "uz": "абвгдеёжзийклмнопрстуўфхцчшъэюяқғҳ",
+        "ky": "абвгдеёжзийклмнңоөпрстуүфхцчшщъыьэюя", "tg": "абвгғдеёжзиӣйкқлмнопрстуӯфхҳчҷшъэюя",
+        "tt": "аәбвгдеёжҗзийклмнңоөпрстуүфхһцчшщъыьэюя", "mn": "абвгдеёжзийклмноөпрстуүфхцчшщъыьэюя",
+        "ba": "аәбвгғдҙеёжзийкҡлмнңоөпрсҫтуүфхһцчшщъыьэюя",
+    },
+    {"cs": "áčďéěíňóřšťúůýž", "sk": "áäčďéíĺľňóôŕšťúýž", "pl": "ąćęłńóśźż"},
+    {"hr": "čćđšž", "sr": "čćđšž", "bs": "čćđšž", "sl": "čšž"},
+    {"es": "áéíñóúü", "pt": "àáâãçéêíóôõú", "it": "àèéìíîòóùú", "fr": "àâæçéèêëîïôœùûüÿ",
+     "ca": "àçèéíïòóúüŀ", "gl": "áéíñóúü"},
+    {"tr": "âçğıîöşûü", "az": "çğıöşüəqx", "tk": "äçňöşüýž", "uz": "ʻqx"},     # Turkish writes no q, x
+    {"sv": "åäöé", "da": "åæøé", "nb": "åæøéèêóòô", "nn": "åæøéèêóòô"},
+    {"lt": "ąčęėįšųūž", "lv": "āčēģīķļņšūž"},
+    # Arabic writes ك ي and ه where Persian and Urdu write ک ی, and Urdu ہ (heh goal)
+    {"ar": "", "fa": "پچژگکی", "ur": "پچژگکیٹڈڑںےھہۓ", "ps": "پچژټډړږښګڼېۍکی", "ku": "پچژگڤڕڵۆێکی"},
+)
+_ALPHABET_SETS = tuple(({lang: frozenset(letters) for lang, letters in group.items()},
+                        frozenset("".join(group.values()))) for group in _ALPHABETS)
+
+
+def _rank(backend: LanguageBackend, text: str) -> list[tuple[str, float]]:
+    """The backend's ranking where it has one (LanguageBackend only promises detect())."""
+    rank = getattr(backend, "rank", None)
+    return rank(text) if rank is not None else []
+
+
+def _alphabet_choice(text: str, guess: str, backend: LanguageBackend, long_text: bool) -> Optional[str]:
+    """A language whose alphabet fits the text better than the guess's, or None to keep the guess.
+
+    On a long text the guess yields only when letters outside its alphabet are common
+    (FOREIGN_LETTER_SHARE of the letters, FOREIGN_LETTERS_MIN at least): then the text is not a quoted
+    name but the other language.
+    """
+    for alphabets, group_letters in _ALPHABET_SETS:
+        if guess not in alphabets:
+            continue
+        lower = text.lower()
+        used = group_letters.intersection(lower)
+        if used <= alphabets[guess]:
+            return None
+        if long_text:
+            foreign = used - alphabets[guess]
+            n_letters = sum(map(str.isalpha, lower))
+            if sum(ch in foreign for ch in lower) < max(FOREIGN_LETTERS_MIN, FOREIGN_LETTER_SHARE * n_letters):
+                return None
+        choices = getattr(backend, "choices" if long_text else "short_choices", getattr(backend, "choices", None))
+        fitting = [lang for lang, alphabet in alphabets.items()
+                   if used <= alphabet and (choices is None or lang in choices)]
+        if not fitting:
+            return None
+        scores = dict(_rank(backend, text)) if len(fitting) > 1 else {}
+        return max(fitting, key=lambda lang: scores.get(lang, 0.0))    # max() keeps the first of equals
+    return None
+
+
+# Serbian, Croatian and Bosnian share most words; models trained on Cyrillic Serbian call Latin Serbian
+# Croatian. Standard Serbian is ekavian and standard Croatian and Bosnian are ijekavian (Proto-Slavic
+# jat: vreme / vrijeme, reč / riječ, gde / gdje, video / vidio), and each standard has words of its own
+# (Croatian tko, tisuća, tjedan, kruh, suradnja, sudjelovati, vanjski, utjecaj, Europa, months siječanj…;
+# Serbian and Bosnian ko, šta, hiljada, saradnja, učestvovati, spoljni, uticaj, Evropa, januar…; Bosnian
+# historija beside Serbian istorija), after the published comparisons of the standards.
+def _words(spec: str) -> "re.Pattern[str]":
+    """Words written "stem*" (any ending) or "word" (exactly), one pattern matching any of them."""
+    parts = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) + r"\b" for w in spec.split()]
+    return re.compile(r"\b(?:" + "|".join(parts) + ")")
+
+
+_IJEKAVIAN = _words(
+    "vrijem* vrijedn* vrijeđ* rijek* riječ* rječ* cijel* cijen* cjelin* lijep* lijek* liječ* lijev* svijet* "
+    "svjet* svjedo* bijel* vijest* vijeć* vjer* mlijek* tijel* tijek* mjest* mjesec* mjer* mijenj* promjen* "
+    "razmjen* zamjen* namjer* smjer* usmjer* premjest* djel* djec* djevoj* sjever* sjedn* sjedišt* "
+    "sjeć* predsjed* susjed* posjet* nasljed* sljed* posljed* snijeg* pjesm* pjev* odjel* njemač* dijel* "
+    "podjel* raspodjel* zvijezd* svijest* svjes* obavijest* izvješ* primjer* primjen* uvjer* ocjen* procjen* "
+    "cvijet* vjetr* vjež* uspje* vidjet* željet* živjet* voljet* htje* prijedlog* savjet* bezbjedn* "
+    "prije poslije dvije dio dijete djeteta gdje ovdje ondje negdje nigdje svugdje uvijek zauvijek "
+    "htio vidio želio živio smio volio letio sjedio umio razumio")
+_EKAVIAN = _words(
+    "vremen* vredn* vređ* reč rečnik* celin* cenovn* lepot* lečen* lekar* levic* svetsk* svetl* "
+    "svedo* verovat* mlek* mesec* meseč* mest* menj* promen* razmen* zamen* namer* smer* usmer* premest* "
+    "delovanj* delatnost* delimičn* devojk* sever* sedn* sedišt* predsedn* sused* poset* nasled* sled* "
+    "posled* sneg* pesm* pevač* odeljen* nemač* podel* raspodel* zvezd* svesn* obaveš* izveš* primer* "
+    "primen* uveren* ocen* procen* cvet* vetr* vežb* uspe* videt* želet* živet* volet* htel* predlog* "
+    "savet* bezbedn* pre posle dve dvesta gde ovde onde negde nigde svugde uvek zauvek ceo cela celo cele celu celog "
+    "celom celi cena cene cenu lepo lepa lepe vest vesti vreme telo tela telu hteo želeo živeo smeo voleo "
+    "leteo sedeo umeo razumeo deo delo dela delu deca dece deci dete deteta reči rečima")
+_CROATIAN = _words(
+    "tisuć* kruh* tjed* sveučilišt* glazb* povijes* zrakoplov* opć* obitelj* točn* točk* kazališt* "
+    "tvornic* priopć* suradnj* surađ* europ* financ* kemij* nogomet* siječ* veljač* ožuj* travanj* "
+    "travnj* svibanj* svibnj* lipanj* lipnj* srpanj* srpnj* kolovoz* rujan* rujn* listopad* prosin* "
+    "sudjelova* vanjsk* znanstven* utjecaj* obran* gospodarstv* glasnogovorni* veleposlanstv* provedb* "
+    "tko također tijekom vlak vlaka vlakom tisak tiska")
+_SERBIAN_BOSNIAN = _words(
+    "hiljad* hleb* istorij* historij* evrop* finansij* hemij* porodic* opšt* tačn* tačk* pozorišt* fabrik* "
+    "univerzitet* saradnj* sarađ* fudbal* vazduh* štamp* januar* februar* avgust* septemb* oktob* novemb* "
+    "decemb* sedmic* učestvova* spoljn* naučn* uticaj* odbran* zvaničn* portparol* ambasad* sprovo* "
+    "sprove* ko šta takođe tokom mart marta april aprila jun juna jul jula voz voza vozom")
+# Serbian (and Bosnian) put "da" + present where Croatian has the infinitive: treba da ide / treba ići.
+_DA_PRESENT = re.compile(r"\b(?:treba|trebalo|trebao|trebala|trebali|mora|moraju|moramo|može|mogu|možemo|mogao|"
+                         r"mogla|mogli|želi|žele|želimo|hoće|neće|počeo|počela|počeli|pokušava|pokušao|"
+                         r"odlučio|odlučila|odlučili|nastavio|nastavila|nastavili) da\b")
+_BOSNIAN = _words("historij* sedmic*")
+_SERBO_CROATIAN = ("hr", "sr", "bs")
+
+
+def _count_words(pattern: "re.Pattern[str]", text: str, lower: str) -> int:
+    """Matches of a lower-case word pattern, less capitalised words inside a sentence: those are names
+    (Cvetković is no ekavian word), while a sentence's first word counts."""
+    if len(text) != len(lower):     # lower() lengthened a letter (İ → i̇): positions differ, count all
+        return len(pattern.findall(lower))
+    n = 0
+    for m in pattern.finditer(lower):
+        before = text[max(0, m.start() - 20):m.start()].rstrip()
+        n += not (text[m.start()].isupper() and before and before[-1] not in ".!?:;\"'„“”«»(–—-")
+    return n
+
+
+def _serbo_croatian_choice(text: str, guess: str, backend: LanguageBackend) -> Optional[str]:
+    """Serbian, Croatian or Bosnian for Latin text a model called one of them, by jat reflex and words;
+    None when the text has no such evidence."""
+    lower = text.lower()
+    if sum(ch.isalpha() and ch < "\u0250" for ch in lower) < sum("\u0400" <= ch <= "\u04ff" for ch in lower):
+        return None     # Cyrillic: only Serbian writes it, and the models know Cyrillic Serbian well
+    east, west = _count_words(_EKAVIAN, text, lower), _count_words(_IJEKAVIAN, text, lower)
+    croatian = _count_words(_CROATIAN, text, lower)
+    other = _count_words(_SERBIAN_BOSNIAN, text, lower) + len(_DA_PRESENT.findall(lower))
+    choices = getattr(backend, "choices", None)
+    if west > east and other > croatian and (choices is None or "bs" in choices):
+        choice = "bs"       # ijekavian with Serbian/Bosnian words
+    elif east + other > west + croatian:
+        choice = "sr"
+    elif west + croatian > east + other:
+        choice = "hr"
+    elif guess == "bs" and _BOSNIAN.search(lower):
+        choice = "bs"
+    else:
+        return None
+    return choice if choices is None or choice in choices else None
+
+
 class _Detection(NamedTuple):
     lang: Optional[str]
     conf: float
@@ -295,10 +540,11 @@ class _Detection(NamedTuple):
 
 
 def _detect_paragraph(text: str, backend: LanguageBackend) -> _Detection:
-    letters, han, script_lang, share = _letters_and_script(_strip_noise(text))
+    text = _strip_noise(text)
+    letters, han, script_lang, share = _letters_and_script(text)
     if not letters:
         return _Detection(None, 0.0, 0, False)
-    allowed = getattr(backend, "languages", None)
+    allowed = getattr(backend, "choices", getattr(backend, "languages", None))
     if script_lang and (allowed is None or script_lang in allowed):
         # A unique script is decisive even for one word, and saves a model call; some backends lack these languages.
         return _Detection(script_lang, share, letters, True)
@@ -306,12 +552,32 @@ def _detect_paragraph(text: str, backend: LanguageBackend) -> _Detection:
     # Short texts get confident but random answers (langdetect says "X" is Somali at 0.99999): length matters too.
     # A Han character carries about a word's worth of evidence, so it counts twice towards the minimum.
     reliable = lang is not None and letters + han >= MIN_RELIABLE_LETTERS and conf >= MIN_RELIABLE_CONF
+    if han * 2 >= letters and lang not in ("zh", "ja") and (allowed is None or "zh" in allowed):
+        # Mostly Han, and neither kana nor mostly Hangul (the script rule said ja or ko otherwise): only
+        # Chinese writes that, whatever the model made of one or two characters (langdetect: Korean).
+        return _Detection("zh", conf, letters, False, han)
+    if lang is None:
+        return _Detection(None, 0.0, letters, False, han)
+    # Words and letters the model weighs too little settle close relatives.
+    settled = _serbo_croatian_choice(text, lang, backend) if lang in _SERBO_CROATIAN else None
+    if settled is not None:
+        # The model split its belief among the three; the evidence picked one, so the group's share is
+        # the confidence (a Serbian paragraph the model gives 0.6 Croatian, 0.4 Serbian is surely one of them).
+        lang, conf = settled, sum(p for code, p in _rank(backend, text) if code in _SERBO_CROATIAN) or conf
+        reliable = letters + han >= MIN_RELIABLE_LETTERS and conf >= MIN_RELIABLE_CONF
+    else:
+        # The confidence stays the model's: a short text stays unreliable and still inherits on a page.
+        lang = _alphabet_choice(text, lang, backend, long_text=letters + han >= MIN_RELIABLE_LETTERS) or lang
     return _Detection(lang, conf, letters, reliable, han)
 
 
-def detect_language(text: str, backend: str = DEFAULT_BACKEND) -> Optional[str]:
-    """Return one text's language (ISO 639-1) or None when it has no letters."""
-    return _detect_paragraph(text, get_backend(backend)).lang
+def detect_language(text: str, backend: str = DEFAULT_BACKEND,
+                    languages: Optional[Sequence[str]] = None) -> Optional[str]:
+    """Return one text's language (ISO 639-1), or None when it has no letters (or none a model knows).
+
+    languages: None for the default candidates, "all" or a list of codes, as for get_backend().
+    """
+    return _detect_paragraph(text, get_backend(backend, languages)).lang
 
 
 def assign_languages(paragraphs: Sequence[Paragraph],
