@@ -23,6 +23,11 @@ _PATHLIKE = re.compile(r"^(?:[~./\\]|[a-zA-Z]:\\)?[^\s<>]*\.(?:html?|xhtml|txt|t
 DEFAULT_MAX_BYTES = 10_000_000
 
 
+def looks_like_path(page: str) -> bool:
+    """True when clean() would read this str as a file path rather than as a page."""
+    return len(page) < 4096 and _PATHLIKE.match(page.strip()) is not None
+
+
 def looks_like_html(text: str) -> bool:
     """True when the text carries HTML markup."""
     return _HTML_HINT.search(text[:200_000]) is not None
@@ -37,7 +42,7 @@ def read_page(page: Any, kind: str = "auto", max_bytes: int = DEFAULT_MAX_BYTES,
         raise InvalidInputError("page is None; pass the page's HTML or text as str or bytes")
     if isinstance(page, os.PathLike):
         page = _read_file(Path(page), max_bytes)
-    elif isinstance(page, str) and len(page) < 4096 and _PATHLIKE.match(page.strip()):
+    elif isinstance(page, str) and looks_like_path(page):
         page = _read_file(Path(page.strip()).expanduser(), max_bytes)
     if isinstance(page, (bytes, bytearray, memoryview)):
         data = bytes(page)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, Optional, Sequence
 
 from .errors import ConfigError
+from .page_input import looks_like_path
 
 INPUT_FORMATS = ("auto", "file", "jsonl", "warc")
 PAGE_FIELDS = ("html", "text")  # looked up in this order when no --field is given
@@ -59,10 +60,21 @@ def record_from_dict(obj: Any, default_id: str, field: Optional[str] = None) -> 
     names = (field,) if field else PAGE_FIELDS
     for name in names:
         if obj.get(name) is not None:
-            return Record(id=rid, page=obj[name], url=url)
+            return Record(id=rid, url=url, **as_content(obj[name]))
     wanted = " or ".join(repr(n) for n in names)
     return Record(id=rid, url=url, error=f"InputFormatError: the record has no {wanted} field"
                   + ("" if field else "; name the field holding the page with --field / field="))
+
+
+def as_content(page: Any) -> dict[str, Any]:
+    """Record fields for a value that came from data, never to be opened as a local file.
+
+    clean() reads a one-token str ending in .html/.txt/… from disk; a scraped value must never make
+    newsbody read a local file, so such a str goes in as its UTF-8 bytes.
+    """
+    if isinstance(page, str) and looks_like_path(page):
+        return {"page": page.encode("utf-8"), "charset": "utf-8"}
+    return {"page": page}
 
 
 def iter_jsonl(stream: IO[bytes], name: str, field: Optional[str] = None) -> Iterator[Record]:

@@ -237,3 +237,10 @@ def _alive(pid: int) -> bool:
             return f.read().split()[2] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_a_record_whose_page_reads_like_a_file_path_never_opens_a_local_file(cleaner_default, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("The launch codes are in the blue folder on the second shelf of the archive room.")
+    [result] = cleaner_default.clean_many([{"id": "x", "html": str(secret)}])
+    assert "launch codes" not in result.text

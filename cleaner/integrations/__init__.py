@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ..sources import Record
+from ..sources import Record, as_content
 
 
 def missing_extra(package: str, extra: str) -> ImportError:
@@ -23,17 +23,11 @@ def page_record(page: Any, *, id: str, url: Optional[str] = None, charset: Optio
         return Record(id=id, url=url, error=f"InputFormatError: the record has no {field!r} value")
     if isinstance(page, (bytearray, memoryview)):
         page = bytes(page)
-    if isinstance(page, str) and _could_be_read_as_path(page):
-        # Cleaner.clean reads a one-token str ending in .html/.txt/... as a file path; a scraped value
-        # must never make newsbody read a local file, so it goes in as the bytes of that text.
-        page, charset = page.encode("utf-8"), "utf-8"
+    if isinstance(page, str):
+        fields = as_content(page)  # a scraped value is never opened as a local file
+        page, charset = fields["page"], fields.get("charset", charset)
     if not isinstance(page, (str, bytes)):
         return Record(id=id, url=url, error=f"InputFormatError: the {field!r} value is a {type(page).__name__}; "
                       "it must be the page's HTML or text as str or bytes")
     charset = charset if isinstance(page, bytes) and isinstance(charset, str) and charset.strip() else None
     return Record(id=id, page=page, url=url, charset=charset)
-
-
-def _could_be_read_as_path(page: str) -> bool:
-    stripped = page.strip()
-    return len(page) < 4096 and not any(ch.isspace() or ch in "<>" for ch in stripped)
