@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
 import joblib
 import sklearn
+from sklearn.exceptions import InconsistentVersionWarning
 
 CARD_SUFFIX = ".json"
 
@@ -67,9 +69,12 @@ def read_card(path: Path) -> dict:
         raise ModelLoadError(f"model card {cp} is missing; a model is loaded only with its card. "
                              + RETRAIN_HINT.format(path=path))
     try:
-        return json.loads(cp.read_text(encoding="utf-8"))
+        card = json.loads(cp.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise ModelLoadError(f"model card {cp} is unreadable ({e}). " + RETRAIN_HINT.format(path=path)) from e
+    if not isinstance(card, dict):  # valid JSON, but a list or a string has no fields to check
+        raise ModelLoadError(f"model card {cp} is not a JSON object. " + RETRAIN_HINT.format(path=path))
+    return card
 
 
 def load(path: Path, *, trusted: bool) -> tuple[Any, dict]:
@@ -93,8 +98,22 @@ def load(path: Path, *, trusted: bool) -> tuple[Any, dict]:
             f"model {path} was trained with scikit-learn {trained_with}, but {sklearn.__version__} is installed; "
             f"install scikit-learn=={trained_with} or " + RETRAIN_HINT.format(path=path))
     try:
-        model = joblib.load(path)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", InconsistentVersionWarning)
+            model = joblib.load(path)
     except Exception as e:  # a corrupt pickle can raise almost anything
         raise ModelLoadError(f"model file {path} could not be read ({type(e).__name__}: {e}). "
                              + RETRAIN_HINT.format(path=path)) from e
+    # The card can be wrong (edited, or copied from another model): trust the versions the pickle records.
+    for w in caught:
+        pickled = str(getattr(w.message, "original_sklearn_version", sklearn.__version__))
+        if isinstance(w.message, InconsistentVersionWarning) and _minor(pickled) != _minor(sklearn.__version__):
+            raise ModelLoadError(
+                f"model {path} holds estimators pickled with scikit-learn {pickled} (its card says "
+                f"{trained_with}), but {sklearn.__version__} is installed; install scikit-learn=={pickled} or "
+                + RETRAIN_HINT.format(path=path))
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if not (hasattr(model, "predict_proba") and hasattr(model, "classes_")):
+        raise ModelLoadError(f"model file {path} holds a {type(model).__name__}, not a trained classifier. "
+                             + RETRAIN_HINT.format(path=path))
     return model, card

@@ -13,7 +13,9 @@ from typing import Optional
 
 from lxml import etree
 
+from . import segment_text as _limits
 from .paragraph import DomContext, Paragraph
+from .segment_text import strip_non_text, too_many_paragraphs
 
 # Elements whose content is never page text.
 REMOVED_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
@@ -35,10 +37,16 @@ _TAG_FLAGS = {"nav": "nav", "header": "header", "footer": "footer", "aside": "as
               "form": "form", "article": "article", "main": "article"}
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-# C0 controls other than tab/newline/CR, which libxml2 rejects or which carry no text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_TOKENS = 40
 _CONTAINER_TAG = re.compile(r"</?(?:div|span|section|font|center|article|main|b|i|em|strong)\b[^>]*>", re.I)
+# Last resort for a page still too deep without its containers (nested lists, tables, quotes,
+# custom elements...): drop comments and the elements whose content is never text, then make every
+# block tag a <p> and remove every other tag, so nothing nests and every word is kept.
+_NOT_TEXT_START = re.compile(r"<!--|<(%s)(?=[\s/>])" % "|".join(t for t in REMOVED_TAGS if t != "head"), re.I)
+_NOT_TEXT_END = {t: re.compile(r"</%s\s*>" % t, re.I) for t in REMOVED_TAGS}
+_NOT_TEXT_END[None] = re.compile(r"-->")
+_ANY_TAG = re.compile(r"</?([a-zA-Z][^\s/>]*)[^>]*>")
+_FLAT_KEEP = frozenset(("html", "head", "body", "title", "meta", "br"))
 
 
 @dataclass(frozen=True)
@@ -87,35 +95,73 @@ def _parse(html: str):
     return root, too_deep
 
 
+def _sub_tags(pattern: re.Pattern, repl, html: str) -> str:
+    # Only up to the last ">": a "<div" with no ">" after it would make each such start scan to
+    # the end of the page (quadratic on a page of many); past the last ">" no tag can match anyway.
+    end = html.rfind(">") + 1
+    return pattern.sub(repl, html[:end]) + html[end:]
+
+
+def _drop_not_text(html: str) -> str:
+    """Remove comments and script, style, svg... elements (an unclosed one runs to the end), in linear time."""
+    out, pos = [], 0
+    while True:
+        m = _NOT_TEXT_START.search(html, pos)
+        if m is None:
+            out.append(html[pos:])
+            break
+        out.append(html[pos:m.start()])
+        tag = m.group(1)
+        end = _NOT_TEXT_END[tag.lower() if tag else None].search(html, m.end())
+        if end is None:
+            break
+        out.append(" ")
+        pos = end.end()
+    return "".join(out)
+
+
+def _flat_tag(m: re.Match) -> str:
+    name = m.group(1).lower()
+    if name in _FLAT_KEEP:
+        return m.group(0)
+    return "<p>" if name in BLOCK_TAGS else ""
+
+
 def parse_html(html: str):
     """Parse HTML text into an lxml root element (None when there is no markup at all)."""
-    html = _CONTROL.sub("", _XML_DECL.sub("", html, count=1))
+    html = strip_non_text(_XML_DECL.sub("", html, count=1))
     root, too_deep = _parse(html)
     if too_deep:
         # libxml2 stops at 2048 levels and drops the rest; pure containers carry no text of
         # their own, so flattening them keeps every word of such a page.
-        root, _ = _parse(_CONTAINER_TAG.sub(" ", html))
+        root, too_deep = _parse(_sub_tags(_CONTAINER_TAG, " ", html))
+    if too_deep:
+        root, _ = _parse(_sub_tags(_ANY_TAG, _flat_tag, _drop_not_text(html)))
     return root
 
 
 def _head_info(root) -> tuple[Optional[str], Optional[str]]:
     title = None
     for el in root.iter("title"):
-        title = " ".join((el.text or "").split()) or None
+        title = " ".join(strip_non_text(el.text or "").split()) or None
         if title:
             break
     if not title:
         for el in root.iter("meta"):
             if (el.get("property") or el.get("name") or "").lower() in ("og:title", "twitter:title"):
-                title = " ".join((el.get("content") or "").split()) or None
+                title = " ".join(strip_non_text(el.get("content") or "").split()) or None
                 if title:
                     break
     lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     return title, (lang.strip() or None) if lang else None
 
 
-def segment_root(root) -> HtmlPage:
-    """Walk a parsed lxml tree once and return its paragraphs in page order."""
+def segment_root(root, max_paragraphs: Optional[int] = None) -> HtmlPage:
+    """Walk a parsed lxml tree once and return its paragraphs in page order.
+
+    More than max_paragraphs (default cleaner.segment_text.MAX_PARAGRAPHS) raise PageTooLargeError.
+    """
+    limit = _limits.MAX_PARAGRAPHS if max_paragraphs is None else max_paragraphs
     title, lang = _head_info(root)
     etree.strip_elements(root, *REMOVED_TAGS, with_tail=False)
     paragraphs: list[Paragraph] = []
@@ -132,8 +178,10 @@ def segment_root(root) -> HtmlPage:
         nonlocal link_chars, last_was_br
         if parts:
             raw = "".join(parts)
-            text = " ".join(raw.split())
+            text = " ".join(strip_non_text(raw).split())  # &#1; decodes to a control character
             if text:
+                if len(paragraphs) >= limit:
+                    raise too_many_paragraphs(limit)
                 total = len(raw.strip()) or 1
                 tokens = block.tokens
                 if extra_tokens:
@@ -215,9 +263,9 @@ def segment_root(root) -> HtmlPage:
     return HtmlPage(paragraphs, title, lang)
 
 
-def segment_html(html: str) -> HtmlPage:
-    """Split an HTML page into paragraphs with their DOM context."""
+def segment_html(html: str, max_paragraphs: Optional[int] = None) -> HtmlPage:
+    """Split an HTML page into paragraphs with their DOM context (PageTooLargeError past max_paragraphs)."""
     root = parse_html(html)
     if root is None:
         return HtmlPage([], None, None)
-    return segment_root(root)
+    return segment_root(root, max_paragraphs)
