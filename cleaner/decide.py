@@ -7,7 +7,7 @@ from typing import Mapping, Optional, Sequence
 from classifier.align import is_byline_or_date, matches_title
 from classifier.features import text_length
 
-from .errors import ConfigError
+from .errors import ConfigError, ModelError
 from .paragraph import Paragraph
 
 PRESETS = ("precision", "balanced", "recall")
@@ -49,7 +49,13 @@ def thresholds_for(card: Optional[Mapping]) -> dict[str, float]:
     """Per-preset thresholds from a model card, falling back to defaults."""
     found = dict(DEFAULT_THRESHOLDS)
     if card and isinstance(card.get("thresholds"), Mapping):
-        found.update({k: float(v) for k, v in card["thresholds"].items() if k in PRESETS})
+        for preset, value in card["thresholds"].items():
+            if preset not in PRESETS:
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+                raise ModelError(f"the model card's threshold for {preset!r} is {value!r}, not a probability "
+                                 "between 0 and 1; fix the card (the .json beside the model) or retrain")
+            found[preset] = float(value)
     return found
 
 

@@ -176,3 +176,11 @@ def test_a_pickle_that_is_not_a_classifier_is_refused(tmp_path, model_copy):
     save({"not": "a model"}, path, card)
     with pytest.raises(errors.ModelError, match="holds a dict, not a trained classifier"):
         cleaner.Cleaner(path)
+
+
+def test_a_card_with_a_threshold_that_is_not_a_probability_is_a_model_error():
+    from cleaner.decide import thresholds_for
+    from cleaner.errors import ModelError
+    with pytest.raises(ModelError, match="not a probability"):
+        thresholds_for({"thresholds": {"balanced": "high"}})
+    assert thresholds_for({"thresholds": {"balanced": 0.4}})["balanced"] == 0.4
