@@ -145,14 +145,15 @@ class Cleaner:
                       language=language, paragraphs=tuple(decided), kind=seg.kind, url=url, meta=meta)
 
     def clean_many(self, records: Iterable[Any], *, workers: int = 1, timeout: Optional[float] = None,
-                   field: Optional[str] = None) -> Iterator[Result]:
+                   field: Optional[str] = None, explain: bool = True) -> Iterator[Result]:
         """Clean many pages, yielding one Result per record in input order; a failed record yields
         a Result whose .error says why, and the run goes on.
 
         A record is a page (str, bytes, Path) or a dict with "html" or "text" (or `field`), and
         optionally "id" and "url". workers > 1 cleans in that many processes, each loading the model
         once; at most a few pages per worker are held in memory at a time. timeout (seconds of CPU
-        per page) turns a page that takes longer into an error record.
+        per page) turns a page that takes longer into an error record. explain=False returns only
+        the kept paragraphs in Result.paragraphs (cheaper from worker processes).
         """
         from .batch import clean_records
         from .sources import as_records
@@ -160,7 +161,7 @@ class Cleaner:
             raise ConfigError(f"workers must be a whole number of processes, at least 1, not {workers!r}")
         if timeout is not None and not timeout > 0:
             raise ConfigError(f"timeout must be a positive number of seconds or None, not {timeout!r}")
-        return clean_records(self, as_records(records, field), workers=workers, timeout=timeout)
+        return clean_records(self, as_records(records, field), workers=workers, timeout=timeout, explain=explain)
 
 
 @functools.lru_cache(maxsize=1)

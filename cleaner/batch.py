@@ -29,13 +29,14 @@ IN_FLIGHT_PER_WORKER = 4
 
 
 def clean_records(cleaner: "Cleaner", records: Iterable[Record], *, workers: int = 1,
-                  timeout: Optional[float] = None) -> Iterator[Result]:
+                  timeout: Optional[float] = None, explain: bool = True) -> Iterator[Result]:
     """One Result per record, in input order."""
     if workers == 1:
         for rec in records:
-            yield clean_record(cleaner, rec, timeout)
+            result = clean_record(cleaner, rec, timeout)
+            yield result if explain else dataclasses.replace(result, paragraphs=result.kept)
     else:
-        yield from _pooled(cleaner.spec, records, workers, timeout)
+        yield from _pooled(cleaner.spec, records, workers, timeout, explain)
 
 
 def clean_record(cleaner: "Cleaner", rec: Record, timeout: Optional[float] = None) -> Result:
@@ -105,9 +106,12 @@ def _exit_with_parent(parent: int) -> None:
             os._exit(0)
 
 
-def _clean_in_worker(rec: Record, timeout: Optional[float]) -> Result:
+def _clean_in_worker(rec: Record, timeout: Optional[float], explain: bool = True) -> Result:
     assert _worker_cleaner is not None
-    return clean_record(_worker_cleaner, rec, timeout)
+    result = clean_record(_worker_cleaner, rec, timeout)
+    # The dropped paragraphs are most of what a Result weighs; not sending them back when nobody
+    # reads them spares the parent process the unpickling (it shares the cores with the workers).
+    return result if explain else dataclasses.replace(result, paragraphs=result.kept)
 
 
 def _new_pool(spec: tuple, workers: int) -> ProcessPoolExecutor:
@@ -116,7 +120,8 @@ def _new_pool(spec: tuple, workers: int) -> ProcessPoolExecutor:
                                initializer=_start_worker, initargs=(spec, os.getpid()))
 
 
-def _pooled(spec: tuple, records: Iterable[Record], workers: int, timeout: Optional[float]) -> Iterator[Result]:
+def _pooled(spec: tuple, records: Iterable[Record], workers: int, timeout: Optional[float],
+            explain: bool = True) -> Iterator[Result]:
     pool = _new_pool(spec, workers)
     window: deque[tuple[Record, Future]] = deque()
     source = iter(records)
@@ -126,7 +131,7 @@ def _pooled(spec: tuple, records: Iterable[Record], workers: int, timeout: Optio
                 rec = next(source, None)
                 if rec is None:
                     break
-                window.append((rec, pool.submit(_clean_in_worker, rec, timeout)))
+                window.append((rec, pool.submit(_clean_in_worker, rec, timeout, explain)))
             if not window:
                 return
             rec, future = window[0]

@@ -63,7 +63,8 @@ def cmd_clean(args) -> int:
     out = open(args.output, "a" if args.resume else "w", encoding="utf-8") if args.output else sys.stdout
     many = len(sources) > 1 or any(Path(s).is_dir() for s in sources if s != "-")
     try:
-        for result in cleaner.clean_many(todo(), workers=workers, timeout=args.timeout or None):
+        for result in cleaner.clean_many(todo(), workers=workers, timeout=args.timeout or None,
+                                         explain=args.output_format == "json"):
             progress.add(result)
             if result.error is not None and args.output_format == "text":
                 print(f"newsbody: {result.id}: {result.error}", file=sys.stderr)
