@@ -29,14 +29,15 @@ IN_FLIGHT_PER_WORKER = 4
 
 
 def clean_records(cleaner: "Cleaner", records: Iterable[Record], *, workers: int = 1,
-                  timeout: Optional[float] = None, explain: bool = True) -> Iterator[Result]:
+                  timeout: Optional[float] = None, explain: bool = True,
+                  pool: Optional[ProcessPoolExecutor] = None) -> Iterator[Result]:
     """One Result per record, in input order."""
     if workers == 1:
         for rec in records:
             result = clean_record(cleaner, rec, timeout)
             yield result if explain else dataclasses.replace(result, paragraphs=result.kept)
     else:
-        yield from _pooled(cleaner.spec, records, workers, timeout, explain)
+        yield from _pooled(cleaner.spec, records, workers, timeout, explain, pool)
 
 
 def clean_record(cleaner: "Cleaner", rec: Record, timeout: Optional[float] = None) -> Result:
@@ -120,9 +121,21 @@ def _new_pool(spec: tuple, workers: int) -> ProcessPoolExecutor:
                                initializer=_start_worker, initargs=(spec, os.getpid()))
 
 
-def _pooled(spec: tuple, records: Iterable[Record], workers: int, timeout: Optional[float],
-            explain: bool = True) -> Iterator[Result]:
+def start_pool(spec: tuple, workers: int) -> ProcessPoolExecutor:
+    """A pool whose workers start loading the model now, while the caller does something else."""
     pool = _new_pool(spec, workers)
+    for _ in range(workers):  # a pool spawns a process per task waiting for one
+        pool.submit(_ready)
+    return pool
+
+
+def _ready() -> None:
+    return None
+
+
+def _pooled(spec: tuple, records: Iterable[Record], workers: int, timeout: Optional[float],
+            explain: bool = True, pool: Optional[ProcessPoolExecutor] = None) -> Iterator[Result]:
+    pool = pool or _new_pool(spec, workers)
     window: deque[tuple[Record, Future]] = deque()
     source = iter(records)
     try:

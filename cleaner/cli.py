@@ -28,16 +28,23 @@ def _add_cleaner_options(p: argparse.ArgumentParser) -> None:
                    help=f"refuse pages larger than this (default: {DEFAULT_MAX_BYTES:,})")
 
 
+def _cleaner_spec(args) -> tuple:
+    """(model, Cleaner options) from the command line."""
+    langs = [c.strip() for c in args.languages.split(",")] if args.languages else None
+    return args.model, {"preset": args.preset, "lang_backend": args.lang_backend, "languages": langs,
+                        "max_bytes": args.max_bytes}
+
+
 def _cleaner(args):
     from .api import Cleaner
-    langs = [c.strip() for c in args.languages.split(",")] if args.languages else None
-    return Cleaner(args.model, preset=args.preset, lang_backend=args.lang_backend, languages=langs,
-                   max_bytes=args.max_bytes)
+    model, options = _cleaner_spec(args)
+    return Cleaner(model, **options)
 
 
 def cmd_clean(args) -> int:
     import dataclasses
 
+    from .batch import clean_records, start_pool
     from .output import Progress, default_workers, done_ids, format_result
     from .sources import check_inputs, read_inputs
 
@@ -45,7 +52,19 @@ def cmd_clean(args) -> int:
     check_inputs(sources)  # a missing input is a usage error, found before the model loads
     if args.resume and not (args.output and args.output_format == "jsonl"):
         raise ConfigError("--resume needs -o FILE with --output-format jsonl: the ids already in FILE are skipped")
-    cleaner = _cleaner(args)
+    if args.workers is not None and args.workers < 1:
+        raise ConfigError(f"--workers must be at least 1, not {args.workers}")
+    workers = args.workers or default_workers()
+    if all(src != "-" and Path(src).is_file() and input_format_of_arg(args, src) == "file" for src in sources):
+        workers = min(workers, len(sources))  # no pool to start for a page or two
+    # Workers start loading the model now, while this process loads it too to check the options.
+    pool = start_pool(_cleaner_spec(args), workers) if workers > 1 else None
+    try:
+        cleaner = _cleaner(args)
+    except BaseException:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
     skip = done_ids(Path(args.output)) if args.resume else set()
     records = read_inputs(sources, args.input_format, args.field, args.glob, sys.stdin.buffer)
     progress = Progress(enabled=False if args.quiet else None)
@@ -57,14 +76,11 @@ def cmd_clean(args) -> int:
                 continue
             yield dataclasses.replace(rec, kind=args.kind, url=rec.url or args.url)
 
-    workers = args.workers or default_workers()
-    if all(src != "-" and Path(src).is_file() and input_format_of_arg(args, src) == "file" for src in sources):
-        workers = min(workers, len(sources))  # no pool to start for a page or two
     out = open(args.output, "a" if args.resume else "w", encoding="utf-8") if args.output else sys.stdout
     many = len(sources) > 1 or any(Path(s).is_dir() for s in sources if s != "-")
     try:
-        for result in cleaner.clean_many(todo(), workers=workers, timeout=args.timeout or None,
-                                         explain=args.output_format == "json"):
+        for result in clean_records(cleaner, todo(), workers=workers, timeout=args.timeout or None,
+                                    explain=args.output_format == "json", pool=pool):
             progress.add(result)
             if result.error is not None and args.output_format == "text":
                 print(f"newsbody: {result.id}: {result.error}", file=sys.stderr)
