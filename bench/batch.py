@@ -11,7 +11,6 @@ once; and --workers 2 against --workers 1 on the same pages (wall time, same run
 from __future__ import annotations
 
 import argparse
-import gzip
 import itertools
 import json
 import os
@@ -23,23 +22,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATASETS = ROOT.parent / "shared" / "datasets"
 sys.path.insert(0, str(ROOT))
+from devpages import dev_pages  # noqa: E402  (bench/ is the script's directory)
 BROKEN_KINDS = ("binary garbage", "invalid UTF-8", "empty", "20 MB of nested divs", "missing field")
-
-
-def dev_pages() -> list[dict]:
-    """Every page of every dev split (langid excepted), in a fixed order."""
-    files = sorted(p for p in DATASETS.glob("*/dev.jsonl.gz") if p.parent.name != "langid")
-    if not files:
-        sys.exit(f"no dev splits under {DATASETS}: this bench needs ../shared/datasets")
-    pages = []
-    for path in files:
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            for line in f:
-                rec = json.loads(line)
-                pages.append({"id": f"{path.parent.name}/{rec['id']}", "url": rec.get("url"), "html": rec["html"]})
-    return pages
 
 
 def broken_record(kind: str, n: int) -> bytes:

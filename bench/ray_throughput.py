@@ -14,8 +14,6 @@ figure turns into the number of nodes needed for 100 million pages a day.
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import math
 import os
 import random
@@ -25,23 +23,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATASETS = ROOT.parent / "shared" / "datasets"
 sys.path.insert(0, str(ROOT))
+from devpages import dev_pages as dev_records  # noqa: E402  (bench/ is the script's directory)
 PAGES_PER_DAY = 100_000_000
 HEADROOM = 0.7  # run the fleet at most 70% busy: peaks, retries, stragglers, reading and writing
 
 
 def dev_pages(n: int) -> list[dict]:
     """n pages of the dev splits (langid excepted) in a fixed shuffled order, cycled if there are fewer."""
-    files = sorted(p for p in DATASETS.glob("*/dev.jsonl.gz") if p.parent.name != "langid")
-    if not files:
-        sys.exit(f"no dev splits under {DATASETS}: this bench needs ../shared/datasets")
-    pages = []
-    for path in files:
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            for line in f:
-                rec = json.loads(line)
-                pages.append({"id": f"{path.parent.name}/{rec['id']}", "url": rec.get("url"), "html": rec["html"]})
+    pages = dev_records()
     random.Random(0).shuffle(pages)  # so that half the pages cost what the other half does
     return [dict(pages[i % len(pages)], id=f"{i}:{pages[i % len(pages)]['id']}") for i in range(n)]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import gzip
 import json
 import os
 import subprocess
@@ -23,22 +22,16 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATASETS = ROOT.parent / "shared" / "datasets"
 sys.path.insert(0, str(ROOT))
+from devpages import dev_pages_by_split  # noqa: E402  (bench/ is the script's directory)
 
 STAGES = ("decode", "segment", "language", "features", "model", "decide")
 
 
 def dev_pages(limit: int | None) -> list[str]:
     """HTML of every dev split's pages (langid excepted), interleaved across splits."""
-    files = sorted(p for p in DATASETS.glob("*/dev.jsonl.gz") if p.parent.name != "langid")
-    if not files:
-        sys.exit(f"no dev splits under {DATASETS}: this bench needs ../shared/datasets")
-    per_file = []
-    for path in files:
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            per_file.append([json.loads(line)["html"] for line in f])
-    mixed = [page for group in _zip_longest(per_file) for page in group]
+    per_split = [[page["html"] for page in pages] for pages in dev_pages_by_split().values()]
+    mixed = [page for group in _zip_longest(per_split) for page in group]
     return mixed[:limit] if limit else mixed
 
 
