@@ -6,6 +6,7 @@ import re
 from typing import Optional
 
 from .errors import DecodeError
+from .rawtext import drop_elements
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -45,19 +46,7 @@ DETECT_BYTES = 64_000
 
 def _text_bytes(data: bytes) -> bytes:
     """The bytes of a page's text: scripts, styles, tags and entities become spaces (linear time)."""
-    out, pos = [], 0
-    while True:
-        m = _RAW_START.search(data, pos)
-        if m is None:
-            out.append(data[pos:])
-            break
-        out.append(data[pos:m.start()])
-        end = _RAW_END[m.group(1).lower()].search(data, m.end())
-        if end is None:
-            break
-        out.append(b" ")
-        pos = end.end()
-    return _MARKUP.sub(b" ", b"".join(out))
+    return _MARKUP.sub(b" ", drop_elements(data, _RAW_START, _RAW_END, b" "))
 
 
 def _codec(name: str) -> Optional[str]:

@@ -15,6 +15,7 @@ from lxml import etree
 
 from . import segment_text as _limits
 from .paragraph import DomContext, Paragraph
+from .rawtext import drop_elements
 from .segment_text import strip_non_text, too_many_paragraphs
 
 # Elements whose content is never page text.
@@ -104,20 +105,7 @@ def _sub_tags(pattern: re.Pattern, repl, html: str) -> str:
 
 def _drop_not_text(html: str) -> str:
     """Remove comments and script, style, svg... elements (an unclosed one runs to the end), in linear time."""
-    out, pos = [], 0
-    while True:
-        m = _NOT_TEXT_START.search(html, pos)
-        if m is None:
-            out.append(html[pos:])
-            break
-        out.append(html[pos:m.start()])
-        tag = m.group(1)
-        end = _NOT_TEXT_END[tag.lower() if tag else None].search(html, m.end())
-        if end is None:
-            break
-        out.append(" ")
-        pos = end.end()
-    return "".join(out)
+    return drop_elements(html, _NOT_TEXT_START, _NOT_TEXT_END, " ")
 
 
 def _flat_tag(m: re.Match) -> str:

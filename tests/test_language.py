@@ -147,16 +147,19 @@ def test_langdetect_ignores_global_langdetect_state() -> None:
         DetectorFactory.seed = saved
 
 
+def in_fresh_process(code: str, hash_seed: str) -> object:
+    """The JSON a snippet prints in a new interpreter whose str hashes (set and dict order) differ from ours."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": hash_seed}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, check=True, timeout=180).stdout
+    return json.loads(out)
+
+
 def test_langdetect_same_answer_in_a_fresh_process() -> None:
     here = [list(LangdetectBackend().detect(t)) for t in AMBIGUOUS]
     code = ("import json, sys; from cleaner.language import LangdetectBackend; "
             f"b = LangdetectBackend(); print(json.dumps([list(b.detect(t)) for t in {AMBIGUOUS!r}]))")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "4321"}
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
-                         text=True, check=True, timeout=120).stdout
-    import json
-
-    assert json.loads(out) == here
+    assert in_fresh_process(code, hash_seed="4321") == here
 
 
 @pytest.mark.parametrize("backend", sorted(BACKENDS))
@@ -320,11 +323,7 @@ def test_detect_language_same_answer_in_every_process() -> None:
     here = {b: [detect_language(t, b) for t in texts] for b in sorted(BACKENDS)}
     code = ("import json; from cleaner.language import BACKENDS, detect_language; "
             f"print(json.dumps({{b: [detect_language(t, b) for t in {texts!r}] for b in sorted(BACKENDS)}}))")
-    # Another hash seed: str hashes (set and dict order) differ from this process's.
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "987"}
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
-                         text=True, check=True, timeout=180).stdout
-    assert json.loads(out) == here
+    assert in_fresh_process(code, hash_seed="987") == here
 
 
 # --- page-aware decisions ------------------------------------------------------------------------
