@@ -84,16 +84,11 @@ def _shape(text: str) -> list[float]:
     if dense:  # a run of Han characters is one \w+ token; count its characters as words instead
         words = [w for w in words if not _DENSE_SCRIPT.match(w)] + ["xxx"] * dense
     nw = len(words)
-    letters = upper = digits = spaces = 0
-    for ch in text:
-        if ch.isalpha():
-            letters += 1
-            if ch.isupper():
-                upper += 1
-        elif ch.isdigit():
-            digits += 1
-        elif ch.isspace():
-            spaces += 1
+    # Counted by C loops (map over str methods): a Python loop per character was a tenth of the page's time.
+    letters = sum(map(str.isalpha, text))
+    upper = min(letters, sum(map(str.isupper, text)))  # Ⅳ and Ⓐ are upper case but not letters
+    digits = sum(map(str.isdigit, text))
+    spaces = sum(map(str.isspace, text))
     punct = n - letters - digits - spaces
     last = text[-1] if text else ""
     return [

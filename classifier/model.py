@@ -19,6 +19,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from .features import DENSE_NAMES, N_DENSE, page_slices
 
+try:    # the compiled tree walk behind HistGradientBoostingClassifier.predict_proba
+    from sklearn.ensemble._hist_gradient_boosting._predictor import _predict_from_raw_data
+except ImportError:     # another scikit-learn layout: the public method does the same, slower
+    _predict_from_raw_data = None
+
 LABELS = ("body", "title", "meta", "boilerplate")
 N_NEIGHBOUR = 13
 _LANG_KEY = DENSE_NAMES.index("lang_key")
@@ -73,6 +78,30 @@ def neighbour_features(p_body: np.ndarray, chars: np.ndarray, slices: list[slice
                 mass_by_lang[k] = mass_by_lang.get(k, 0.0) + m
             o[:, 12] = [mass_by_lang[k] / total if k else 0.5 for k in keys]
     return out
+
+
+def tree_proba(trees: HistGradientBoostingClassifier, X: np.ndarray) -> np.ndarray:
+    """trees.predict_proba(X), the same numbers, without scikit-learn's per-tree Python overhead.
+
+    A page is a few hundred rows and the model has hundreds of trees: sklearn's per-call input
+    checks, partials and thread set-up cost more than walking the trees. One thread: parallelism
+    belongs across pages.
+    """
+    if _predict_from_raw_data is None or getattr(trees, "is_categorical_", None) is not None:
+        return trees.predict_proba(X)
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != trees.n_features_in_:
+        return trees.predict_proba(X)      # let scikit-learn raise its own error
+    known_cat_bitsets, f_idx_map = trees._bin_mapper.make_known_categories_bitsets()
+    raw = np.zeros((X.shape[0], trees.n_trees_per_iteration_), dtype=trees._baseline_prediction.dtype, order="F")
+    raw += trees._baseline_prediction
+    out = np.empty(X.shape[0], dtype=raw.dtype)
+    for per_iteration in trees._predictors:
+        for k, predictor in enumerate(per_iteration):
+            _predict_from_raw_data(predictor.nodes, X, predictor.raw_left_cat_bitsets, known_cat_bitsets,
+                                   f_idx_map, 1, out)
+            raw[:, k] += out
+    return trees._loss.predict_proba(raw)
 
 
 class BodyClassifier(BaseEstimator, ClassifierMixin):
@@ -168,9 +197,9 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
         slices = page_slices(dense[:, 0])
         p_text = self.text_model_.predict_proba(hashed)
         first_X = self._stack(dense, p_text, None, slices)
-        p = self.first_.predict_proba(first_X)
+        p = tree_proba(self.first_, first_X)
         if self.neighbour_pass:
-            p = self.second_.predict_proba(self._stack(dense, p_text, p, slices))
+            p = tree_proba(self.second_, self._stack(dense, p_text, p, slices))
         return p
 
     def predict(self, X) -> np.ndarray:

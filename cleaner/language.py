@@ -188,10 +188,12 @@ class _LazyBackend:
 
 
 def _merged(pairs: Any) -> list[tuple[str, float]]:
-    """Sum probabilities of labels sharing one code (zh-cn + zh-tw → zh, ar + ary + arz → ar), best first."""
+    """Sum probabilities of codes named twice (zh-cn + zh-tw → zh, ar + ary + arz → ar), best first.
+
+    pairs hold ISO codes already ("": no language, py3langid's zxx)."""
     merged: Counter[str] = Counter()
-    for label, prob in pairs:
-        merged[_normalise(label) or ""] += prob     # "": no language (py3langid's zxx)
+    for code, prob in pairs:
+        merged[code] += prob
     return merged.most_common()
 
 
@@ -241,7 +243,7 @@ class LangdetectBackend(_LazyBackend):
             ranked = detector.get_probabilities()   # only languages above 0.1
         except LangDetectException:
             return []
-        return _merged((item.lang, item.prob) for item in ranked)
+        return _merged((_normalise(item.lang) or "", item.prob) for item in ranked)
 
 
 class Py3LangidBackend(_LazyBackend):
@@ -300,16 +302,19 @@ class Py3LangidBackend(_LazyBackend):
 
     def _detect(self, tiers: Any, text: str) -> tuple[Optional[str], float]:
         identifier, codes, shared = self._pick(tiers, text)
-        label, conf = identifier.classify(text)
+        ranked = identifier.rank(text)      # one scoring serves the answer and, when needed, the merge
+        if not ranked:
+            return None, 0.0
+        label, conf = ranked[0]
         if conf * len(identifier.nb_classes) < 1.001:
             # Uniform: none of the model's n-grams is in the text. The first label (ar, which merges
             # three) would "win"; the honest answer is none.
             return None, 0.0
         code = codes.get(label, "")
-        # Fast path: a label without varieties holding ≥ 0.5 cannot be outvoted by any merged group.
+        # A label without varieties holding ≥ 0.5 cannot be outvoted by any merged group.
         if conf < 0.5 or code in shared:
-            ranked = self._rank(tiers, text)
-            code, conf = ranked[0] if ranked else ("", 0.0)
+            merged = _merged((codes.get(lab, ""), prob) for lab, prob in ranked)
+            code, conf = merged[0] if merged else ("", 0.0)
         return (code, float(conf)) if code else (None, 0.0)
 
 
@@ -539,15 +544,29 @@ class _Detection(NamedTuple):
         return self.letters + self.han
 
 
-def _detect_paragraph(text: str, backend: LanguageBackend) -> _Detection:
+def _script_detection(text: str, backend: LanguageBackend) -> tuple[Optional[_Detection], tuple]:
+    """What letters and script alone settle: no letters, or a script one language writes; else None.
+
+    Also returns the text without noise and its letter counts, for _model_detection."""
     text = _strip_noise(text)
     letters, han, script_lang, share = _letters_and_script(text)
     if not letters:
-        return _Detection(None, 0.0, 0, False)
+        return _Detection(None, 0.0, 0, False), (text, letters, han)
     allowed = getattr(backend, "choices", getattr(backend, "languages", None))
     if script_lang and (allowed is None or script_lang in allowed):
         # A unique script is decisive even for one word, and saves a model call; some backends lack these languages.
-        return _Detection(script_lang, share, letters, True)
+        return _Detection(script_lang, share, letters, True), (text, letters, han)
+    return None, (text, letters, han)
+
+
+def _detect_paragraph(text: str, backend: LanguageBackend) -> _Detection:
+    settled, shaped = _script_detection(text, backend)
+    return settled if settled is not None else _model_detection(shaped, backend)
+
+
+def _model_detection(shaped: tuple, backend: LanguageBackend) -> _Detection:
+    text, letters, han = shaped
+    allowed = getattr(backend, "choices", getattr(backend, "languages", None))
     lang, conf = backend.detect(text)
     # Short texts get confident but random answers (langdetect says "X" is Somali at 0.99999): length matters too.
     # A Han character carries about a word's worth of evidence, so it counts twice towards the minimum.
@@ -583,7 +602,20 @@ def detect_language(text: str, backend: str = DEFAULT_BACKEND,
 def assign_languages(paragraphs: Sequence[Paragraph],
                      backend: LanguageBackend) -> tuple[list[Paragraph], Optional[str]]:
     """Return the paragraphs with lang/lang_conf set, and the page language."""
-    found = [_detect_paragraph(p.text, backend) for p in paragraphs]
+    # The model runs only where its answer can count: on texts long enough to be reliable. A shorter
+    # one takes the language of its block or page whatever its own guess, so its guess is needed only
+    # on a page where nothing is reliable.
+    settled = [_script_detection(p.text, backend) for p in paragraphs]
+    found: list[_Detection] = []
+    for d, shaped in settled:
+        if d is None:
+            _, letters, han = shaped
+            d = _model_detection(shaped, backend) if letters + han >= MIN_RELIABLE_LETTERS \
+                else _Detection(None, 0.0, letters, False, han)
+        found.append(d)
+    if not any(d.reliable for d in found):
+        found = [d if d.lang is not None or not d.letters or d.reliable else _model_detection(shaped, backend)
+                 for d, (_, shaped) in zip(found, settled)]
 
     # Page language: letter-weighted vote of the trustworthy detections, so a long article outvotes
     # a cookie notice and many short menu items; with no trustworthy one, every detection votes.

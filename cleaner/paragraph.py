@@ -1,7 +1,7 @@
 """The unit every stage passes around: one block of text with its context and decision."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from typing import Optional
 
 # Block kinds produced by the segmenters.
@@ -42,4 +42,14 @@ class Paragraph:
 
     def with_(self, **changes: object) -> "Paragraph":
         """Return a copy with some fields changed."""
-        return replace(self, **changes)
+        # dataclasses.replace() re-runs __init__ field by field; every paragraph is copied twice per
+        # page, so the copy is made directly (fields checked, the instance stays frozen to callers).
+        unknown = changes.keys() - _PARAGRAPH_FIELDS
+        if unknown:
+            raise TypeError(f"Paragraph has no field {', '.join(sorted(unknown))}")
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__, **changes)
+        return copy
+
+
+_PARAGRAPH_FIELDS = frozenset(f.name for f in fields(Paragraph))
