@@ -3,7 +3,7 @@
 Three stages, stacked with out-of-fold predictions grouped by page so that no stage
 learns from predictions made on its own training rows:
   1. a linear model over the hashed tokens (words, word pairs, class/id tokens) → P(label);
-  2. gradient-boosted trees over the numeric features + stage 1 → P(label);
+  2. gradient-boosted trees over the numeric features + stage 1 → P(body) (body against the rest);
   3. the same trees again, also seeing stage 2's P(body) of the neighbours (previous, next,
      windows of 3/7/21, page mean, the page's body mass before and after) → final P(label).
 """
@@ -113,7 +113,7 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
 
     def __init__(self, n_dense: int = N_DENSE, text_alpha: float = 2e-6, max_iter: int = 200,
                  learning_rate: float = 0.1, max_leaf_nodes: int = 31, min_samples_leaf: int = 40,
-                 n_folds: int = 4, neighbour_pass: bool = True, random_state: int = 0):
+                 n_folds: int = 4, neighbour_pass: bool = True, binary_first: bool = True, random_state: int = 0):
         self.n_dense = n_dense
         self.text_alpha = text_alpha
         self.max_iter = max_iter
@@ -122,6 +122,7 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
         self.min_samples_leaf = min_samples_leaf
         self.n_folds = n_folds
         self.neighbour_pass = neighbour_pass
+        self.binary_first = binary_first
         self.random_state = random_state
 
     # -- building blocks -------------------------------------------------
@@ -154,15 +155,26 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
             out[np.ix_(te, np.searchsorted(classes, m.classes_))] = m.predict_proba(X[te])
         return out
 
-    def _body_col(self) -> int:
-        return int(np.flatnonzero(self.classes_ == "body")[0])
+    def _first_labels(self, y: np.ndarray) -> np.ndarray:
+        # Before the neighbour pass, stage 1 only hands on P(body): body against the rest needs
+        # one tree per iteration instead of one per label, and the trees are most of a page's time.
+        if self.binary_first and self.neighbour_pass:
+            return np.where(y == "body", "body", "other")
+        return y
 
-    def _stack(self, dense, p_text, p_first, slices):
+    @staticmethod
+    def _body_of(p: np.ndarray, classes) -> np.ndarray:
+        classes = list(classes)
+        if "body" not in classes:
+            raise ValueError("the training labels have no 'body' paragraph; a model needs some")
+        return p[:, classes.index("body")]
+
+    def _stack(self, dense, p_text, p_body_first, slices):
         parts = [self._tree_input(dense), p_text]
-        if p_first is not None:
+        if p_body_first is not None:
             chars = np.expm1(dense[:, 1])
             keys = dense[:, _LANG_KEY] if self.n_dense > _LANG_KEY else None
-            parts.append(neighbour_features(p_first[:, self._body_col()], chars, slices, keys))
+            parts.append(neighbour_features(p_body_first, chars, slices, keys))
         return np.hstack(parts)
 
     # -- estimator contract ----------------------------------------------
@@ -183,9 +195,10 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
         p_text = self._oof(self._text_model(), hashed, y, w, folds)
         self.text_model_ = self._text_model().fit(hashed, y, sample_weight=w)
         first_X = self._stack(dense, p_text, None, slices)
-        self.first_ = self._trees().fit(first_X, y, sample_weight=w)
+        y_first = self._first_labels(y)
+        self.first_ = self._trees().fit(first_X, y_first, sample_weight=w)
         if self.neighbour_pass:
-            p_first = self._oof(self._trees(), first_X, y, w, folds)
+            p_first = self._body_of(self._oof(self._trees(), first_X, y_first, w, folds), np.unique(y_first))
             self.second_ = self._trees().fit(self._stack(dense, p_text, p_first, slices), y, sample_weight=w)
         self.n_features_in_ = X.shape[1]
         return self
@@ -199,7 +212,8 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
         first_X = self._stack(dense, p_text, None, slices)
         p = tree_proba(self.first_, first_X)
         if self.neighbour_pass:
-            p = tree_proba(self.second_, self._stack(dense, p_text, p, slices))
+            p_body = self._body_of(p, self.first_.classes_)
+            p = tree_proba(self.second_, self._stack(dense, p_text, p_body, slices))
         return p
 
     def predict(self, X) -> np.ndarray:
