@@ -1,6 +1,6 @@
 """Pages per CPU second: newsbody against trafilatura in one run, where newsbody's time goes, memory.
 
-    python bench/speed.py [--pages N] [--lang-backend py3langid|langdetect] [--rss-pages 500]
+    python bench/speed.py [--pages N] [--lang-backend py3langid|langdetect] [--rss-pages 500] [--python PY]
 
 On one core (the process pins itself to one CPU), newsbody and trafilatura alternate page by page
 over the same dev pages, so machine noise hits both alike; CPU time is measured per call with
@@ -89,23 +89,28 @@ def compare(pages: list[str], lang_backend: str) -> dict:
     return {"cpu": cpu, "stages": dict(clock)}
 
 
-def import_and_load_seconds(lang_backend: str) -> float:
+def import_and_load_seconds(lang_backend: str, python: str) -> float:
     """Wall seconds for `import cleaner; Cleaner()` in a fresh interpreter (best of 3)."""
     code = ("import time; t=time.perf_counter(); import cleaner; cleaner.Cleaner(lang_backend=%r); "
             "print(time.perf_counter()-t)" % lang_backend)
-    runs = [float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+    runs = [float(subprocess.run([python, "-c", code], cwd=ROOT, capture_output=True, text=True,
                                  check=True).stdout) for _ in range(3)]
     return min(runs)
 
 
-def peak_rss_mb(pages: list[str], lang_backend: str) -> float:
+def has_pandas(python: str) -> bool:
+    """Whether pandas is importable there: scikit-learn then imports it too (about 60 MB more)."""
+    return subprocess.run([python, "-c", "import pandas"], capture_output=True).returncode == 0
+
+
+def peak_rss_mb(pages: list[str], lang_backend: str, python: str) -> float:
     """Peak RSS (MB) of one `newsbody clean --workers 1` process over these pages."""
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "pages.jsonl"
         with open(src, "w", encoding="utf-8") as f:
             for i, html in enumerate(pages):
                 f.write(json.dumps({"id": str(i), "html": html}) + "\n")
-        proc = subprocess.Popen([sys.executable, "-m", "cleaner.cli", "clean", str(src), "--workers", "1",
+        proc = subprocess.Popen([python, "-m", "cleaner.cli", "clean", str(src), "--workers", "1",
                                  "--output-format", "jsonl", "-o", os.devnull, "--quiet",
                                  "--lang-backend", lang_backend], cwd=ROOT)
         _, status, usage = os.wait4(proc.pid, 0)
@@ -114,7 +119,8 @@ def peak_rss_mb(pages: list[str], lang_backend: str) -> float:
         return usage.ru_maxrss / 1024
 
 
-def report(n: int, result: dict, load_s: float, rss: float, rss_pages: int, lang_backend: str) -> None:
+def report(n: int, result: dict, load_s: float, rss: float, rss_pages: int, lang_backend: str,
+           python: str) -> None:
     cpu, stages = result["cpu"], result["stages"]
     nb, tr = n / cpu["newsbody"], n / cpu["trafilatura"]
     print(f"## {n} dev pages, one core, lang_backend={lang_backend}\n")
@@ -126,8 +132,9 @@ def report(n: int, result: dict, load_s: float, rss: float, rss_pages: int, lang
     shares = ", ".join(f"{s} {stages.get(s, 0.0) / total:.0%}" for s in STAGES)
     other = total - sum(stages.get(s, 0.0) for s in STAGES)
     print(f"- where newsbody's time goes: {shares}, other {other / total:.0%}")
-    print(f"- import + model load (fresh process): {load_s:.2f} s")
-    print(f"- peak RSS of `newsbody clean --workers 1` over {rss_pages} pages: {rss:.0f} MB")
+    where = f"`{python}`, pandas {'installed' if has_pandas(python) else 'not installed'}"
+    print(f"- import + model load (fresh process, {where}): {load_s:.2f} s")
+    print(f"- peak RSS of `newsbody clean --workers 1` over {rss_pages} pages ({where}): {rss:.0f} MB")
 
 
 def main() -> None:
@@ -136,6 +143,9 @@ def main() -> None:
     ap.add_argument("--lang-backend", default="py3langid")
     ap.add_argument("--rss-pages", type=int, default=500)
     ap.add_argument("--cpu", type=int, default=0, help="the CPU to pin this process to")
+    ap.add_argument("--python", default=sys.executable,
+                    help="interpreter for the load-time and memory runs, e.g. a virtualenv with only "
+                         "newsbody's own dependencies, as `pip install newsbody` gives (default: this one)")
     args = ap.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {args.cpu})
@@ -146,8 +156,8 @@ def main() -> None:
           f"Python {sys.version.split()[0]}\n")
     result = compare(pages, args.lang_backend)
     rss_pages = (pages * (args.rss_pages // max(len(pages), 1) + 1))[:args.rss_pages]
-    report(len(pages), result, import_and_load_seconds(args.lang_backend), peak_rss_mb(rss_pages, args.lang_backend),
-           len(rss_pages), args.lang_backend)
+    report(len(pages), result, import_and_load_seconds(args.lang_backend, args.python),
+           peak_rss_mb(rss_pages, args.lang_backend, args.python), len(rss_pages), args.lang_backend, args.python)
 
 
 def _version() -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
@@ -140,31 +139,31 @@ def _page_dense(paras: Sequence["Paragraph"], page_lang: str | None) -> np.ndarr
     group_chars = {g: chars[ix].sum() for g, ix in groups.items()}
     group_link = {g: sum(paras[i].dom.link_share * chars[i] for i in ix) / (group_chars[g] or 1.0)
                   for g, ix in groups.items()}
-    kind_col = DENSE_NAMES.index("kind_p")
     lang_chars: dict = {}  # effective length per language
     for p, c in zip(paras, chars):
         lang_chars[p.lang] = lang_chars.get(p.lang, 0.0) + c
     before = np.concatenate([[0.0], np.cumsum(chars)[:-1]])
+    # Columns 1 … lang_page_share, one Python list per row, written into the matrix in one call
+    # (a numpy assignment per field and row cost more than computing the fields).
+    one_hot = {kind: [0.0] * len(KINDS) for kind in KINDS}
+    for kind, hot in one_hot.items():
+        hot[KINDS.index(kind)] = 1.0
+    log_n, log_total, top = math.log1p(n), math.log1p(total), chars[longest] or 1.0
+    per_row = []
     for i, p in enumerate(paras):
         d = p.dom
-        r = rows[i]
-        r[1:_N_SHAPE + 1] = _shape(p.text)
-        k = _N_SHAPE + 1
-        r[k] = d.link_share
-        r[k + 1] = math.log1p(d.depth)
-        r[k + 2:k + 8] = (d.in_nav, d.in_header, d.in_footer, d.in_aside, d.in_form, d.in_article)
-        r[k + 8] = 1.0 if d.tag_path else 0.0
-        r[k + 9] = math.log1p(len(d.tokens))
-        r[kind_col + KINDS.index(_kind(p.kind))] = 1.0
         g = d.group
-        r[kind_col + len(KINDS):kind_col + len(KINDS) + 9] = (
-            i / max(1, n - 1), before[i] / total, math.log1p(n), math.log1p(total),
-            chars[i] / (chars[longest] or 1.0), 1.0 if i == longest else 0.0,
-            group_chars[g] / total if g >= 0 else 0.0, math.log1p(len(groups[g])) if g >= 0 else 0.0,
-            group_link[g] if g >= 0 else 0.0)
-        j = kind_col + len(KINDS) + 9
-        r[j:j + 4] = (p.lang is None, p.lang is not None and p.lang == page_lang, p.lang_conf,
-                      lang_chars.get(p.lang, 0.0) / total)
+        per_row.append(
+            _shape(p.text)
+            + [d.link_share, math.log1p(d.depth), d.in_nav, d.in_header, d.in_footer, d.in_aside, d.in_form,
+               d.in_article, 1.0 if d.tag_path else 0.0, math.log1p(len(d.tokens))]
+            + one_hot[_kind(p.kind)]
+            + [i / max(1, n - 1), before[i] / total, log_n, log_total, chars[i] / top, 1.0 if i == longest else 0.0,
+               group_chars[g] / total if g >= 0 else 0.0, math.log1p(len(groups[g])) if g >= 0 else 0.0,
+               group_link[g] if g >= 0 else 0.0]
+            + [p.lang is None, p.lang is not None and p.lang == page_lang, p.lang_conf,
+               lang_chars.get(p.lang, 0.0) / total])
+    rows[:, 1:DENSE_NAMES.index("lang_same_prev")] = per_row
     langs = [p.lang for p in paras]
     same_prev = np.array([0.0] + [float(a == b and a is not None) for a, b in zip(langs[1:], langs[:-1])])
     same_next = np.array([float(a == b and a is not None) for a, b in zip(langs[:-1], langs[1:])] + [0.0])

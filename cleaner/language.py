@@ -261,8 +261,6 @@ class Py3LangidBackend(_LazyBackend):
             self._get_model()
 
     def _load(self) -> Any:
-        import copy
-
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
         loader = getattr(LanguageIdentifier, "from_pickled_model", None) or LanguageIdentifier.from_model_file
@@ -275,12 +273,36 @@ class Py3LangidBackend(_LazyBackend):
         if missing:
             raise ConfigError(f"py3langid has no model for {missing}; it supports: "
                               f"{', '.join(sorted({str(_normalise(x)) for x in labels if _normalise(x)}))}")
-        tiers = []
-        for codes in ([wanted] if self.languages else [DEFAULT_LANGUAGES, CORE_LANGUAGES]):
-            tier = copy.copy(identifier)    # shares the full tables; set_languages() slices its own copy
-            tier.set_languages([label for label in labels if _normalise(label) in codes])
-            tiers.append(self._tier(tier))
-        return tiers
+        if self.languages:
+            return [self._tier(self._restricted(identifier, [lab for lab in labels if _normalise(lab) in wanted]))]
+        # One copy of the tables for both tiers: the core languages' columns come first, so the short-text
+        # tier is a view of the default tier's first columns, and the full tables are freed (~40 MB).
+        core = [lab for lab in labels if _normalise(lab) in CORE_LANGUAGES]
+        default = self._restricted(identifier, core + [lab for lab in labels if _normalise(lab) in wanted
+                                                       and _normalise(lab) not in CORE_LANGUAGES])
+        n_core = sum(1 for label in default.nb_classes if label in set(core))
+        return [self._tier(default), self._tier(self._restricted(default, None, n_core))]
+
+    @staticmethod
+    def _restricted(identifier: Any, labels: Optional[list[str]], first: Optional[int] = None) -> Any:
+        """A copy of a py3langid identifier answering only `labels` (in that order), or only its `first` columns."""
+        import copy
+
+        tier = copy.copy(identifier)    # shares the n-gram automaton; the score tables are its own (or views)
+        classes = identifier.nb_classes
+        if labels is not None:
+            # every column of each label (py3langid may hold a label twice, e.g. sr in two scripts)
+            order = [i for label in labels for i, c in enumerate(classes) if c == label]
+            tier.nb_ptc = identifier.nb_ptc[:, order]
+            tier.nb_pc = identifier.nb_pc[order]
+            tier.nb_classes = [classes[i] for i in order]
+        else:
+            tier.nb_ptc = identifier.nb_ptc[:, :first]
+            tier.nb_pc = identifier.nb_pc[:first]
+            tier.nb_classes = list(classes[:first])
+        tier._full_model = tier.nb_ptc, tier.nb_pc, tier.nb_classes
+        tier._set_alias_pairs()
+        return tier
 
     @staticmethod
     def _tier(identifier: Any) -> tuple[Any, dict[str, str], set[str]]:
@@ -564,8 +586,22 @@ def _detect_paragraph(text: str, backend: LanguageBackend) -> _Detection:
     return settled if settled is not None else _model_detection(shaped, backend)
 
 
+# Pages of one site repeat their notices, footers and teasers: their detections are remembered.
+DETECTION_CACHE_SIZE = 4096
+
+
+def _remembered(shaped: tuple, backend: LanguageBackend) -> _Detection:
+    """_model_detection, from memory when the same text was detected lately (our own backends only)."""
+    if isinstance(backend, _LazyBackend):
+        return _remembered_detection(*shaped, backend)
+    return _model_detection(shaped, backend)
+
+
 def _model_detection(shaped: tuple, backend: LanguageBackend) -> _Detection:
-    text, letters, han = shaped
+    return _detection(*shaped, backend)
+
+
+def _detection(text: str, letters: int, han: int, backend: LanguageBackend) -> _Detection:
     allowed = getattr(backend, "choices", getattr(backend, "languages", None))
     lang, conf = backend.detect(text)
     # Short texts get confident but random answers (langdetect says "X" is Somali at 0.99999): length matters too.
@@ -590,6 +626,9 @@ def _model_detection(shaped: tuple, backend: LanguageBackend) -> _Detection:
     return _Detection(lang, conf, letters, reliable, han)
 
 
+_remembered_detection = functools.lru_cache(maxsize=DETECTION_CACHE_SIZE)(_detection)
+
+
 def detect_language(text: str, backend: str = DEFAULT_BACKEND,
                     languages: Optional[Sequence[str]] = None) -> Optional[str]:
     """Return one text's language (ISO 639-1), or None when it has no letters (or none a model knows).
@@ -610,11 +649,11 @@ def assign_languages(paragraphs: Sequence[Paragraph],
     for d, shaped in settled:
         if d is None:
             _, letters, han = shaped
-            d = _model_detection(shaped, backend) if letters + han >= MIN_RELIABLE_LETTERS \
+            d = _remembered(shaped, backend) if letters + han >= MIN_RELIABLE_LETTERS \
                 else _Detection(None, 0.0, letters, False, han)
         found.append(d)
     if not any(d.reliable for d in found):
-        found = [d if d.lang is not None or not d.letters or d.reliable else _model_detection(shaped, backend)
+        found = [d if d.lang is not None or not d.letters or d.reliable else _remembered(shaped, backend)
                  for d, (_, shaped) in zip(found, settled)]
 
     # Page language: letter-weighted vote of the trustworthy detections, so a long article outvotes
