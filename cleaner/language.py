@@ -11,6 +11,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from typing import Any, NamedTuple, Optional, Protocol, Sequence
 
+from . import lang_words
 from .errors import ConfigError
 from .paragraph import Paragraph
 
@@ -472,9 +473,11 @@ def _alphabet_choice(text: str, guess: str, backend: LanguageBackend, long_text:
 # Serbian, Croatian and Bosnian share most words; models trained on Cyrillic Serbian call Latin Serbian
 # Croatian. Standard Serbian is ekavian and standard Croatian and Bosnian are ijekavian (Proto-Slavic
 # jat: vreme / vrijeme, reč / riječ, gde / gdje, video / vidio), and each standard has words of its own
-# (Croatian tko, tisuća, tjedan, kruh, suradnja, sudjelovati, vanjski, utjecaj, Europa, months siječanj…;
-# Serbian and Bosnian ko, šta, hiljada, saradnja, učestvovati, spoljni, uticaj, Evropa, januar…; Bosnian
-# historija beside Serbian istorija), after the published comparisons of the standards.
+# (Croatian tko, tisuća, tjedan, kruh, suradnja, sudjelovati, vanjski, utjecaj, Europa, sustav, milijun,
+# uhićenje, months siječanj…, loan verbs in -irati: organizirati; Serbian and Bosnian ko, šta, hiljada,
+# saradnja, učestvovati, spoljni, uticaj, Evropa, sistem, milion, hapšenje, januar…, loan verbs in
+# -ovati/-isati: organizovati, informisati; Bosnian historija beside Serbian istorija), after the
+# published comparisons of the standards (jat words include čovek / čovjek, rešenje / rješenje, vek / vijek).
 def _words(spec: str) -> "re.Pattern[str]":
     """Words written "stem*" (any ending) or "word" (exactly), one pattern matching any of them."""
     parts = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) + r"\b" for w in spec.split()]
@@ -489,7 +492,9 @@ _IJEKAVIAN = _words(
     "podjel* raspodjel* zvijezd* svijest* svjes* obavijest* izvješ* primjer* primjen* uvjer* ocjen* procjen* "
     "cvijet* vjetr* vjež* uspje* vidjet* željet* živjet* voljet* htje* prijedlog* savjet* bezbjedn* "
     "prije poslije dvije dio dijete djeteta gdje ovdje ondje negdje nigdje svugdje uvijek zauvijek "
-    "htio vidio želio živio smio volio letio sjedio umio razumio")
+    "htio vidio želio živio smio volio letio sjedio umio razumio "
+    "čovjek* čovječ* pobjed* vijek vijeka vijeku stoljeć* nedjelj* rješen* rješav* riješ* pjesni* "
+    "obje naprijed primijet* primjet* cvijeć* porijekl* obezbijed* srijeda srijedu srijede jučer")
 _EKAVIAN = _words(
     "vremen* vredn* vređ* reč rečnik* celin* cenovn* lepot* lečen* lekar* levic* svetsk* svetl* "
     "svedo* verovat* mlek* mesec* meseč* mest* menj* promen* razmen* zamen* namer* smer* usmer* premest* "
@@ -498,18 +503,31 @@ _EKAVIAN = _words(
     "primen* uveren* ocen* procen* cvet* vetr* vežb* uspe* videt* želet* živet* volet* htel* predlog* "
     "savet* bezbedn* pre posle dve dvesta gde ovde onde negde nigde svugde uvek zauvek ceo cela celo cele celu celog "
     "celom celi cena cene cenu lepo lepa lepe vest vesti vreme telo tela telu hteo želeo živeo smeo voleo "
-    "leteo sedeo umeo razumeo deo delo dela delu deca dece deci dete deteta reči rečima")
+    "leteo sedeo umeo razumeo deo delo dela delu deca dece deci dete deteta reči rečima "
+    "čovek* čoveč* pobed* vek veka veku vekova stoleć* nedelj* rešen* rešav* reši* pesni* obe napred "
+    "primet* cveć* porekl* obezbed* sreda sredu lek leka leku lekovi lekova lekove vera vere veri veru "
+    "verom versk* vernik* mera mere meri meru merama merenj* delovi delova delove delovima beo bela belo "
+    "bele belog beli reka reke reku rekama seća*")
 _CROATIAN = _words(
     "tisuć* kruh* tjed* sveučilišt* glazb* povijes* zrakoplov* opć* obitelj* točn* točk* kazališt* "
     "tvornic* priopć* suradnj* surađ* europ* financ* kemij* nogomet* siječ* veljač* ožuj* travanj* "
     "travnj* svibanj* svibnj* lipanj* lipnj* srpanj* srpnj* kolovoz* rujan* rujn* listopad* prosin* "
     "sudjelova* vanjsk* znanstven* utjecaj* obran* gospodarstv* glasnogovorni* veleposlanstv* provedb* "
-    "tko također tijekom vlak vlaka vlakom tisak tiska")
+    "tko također tijekom vlak vlaka vlakom tisak tiska uvjet* zračn* pozornost* ravnatelj* "
+    "ljekarn* računal* zastupni* milijun* eura euro eurima postot* uopće znanost* ured ureda uredom "
+    "poduze* mirovin* umirovljen* sustav* momčad* ubojstv* ubojic* uhić* uhit* odvjetni* kaznen* projekt "
+    "kirur* kava kave kavu kavom podrijetl*")
 _SERBIAN_BOSNIAN = _words(
     "hiljad* hleb* istorij* historij* evrop* finansij* hemij* porodic* opšt* tačn* tačk* pozorišt* fabrik* "
     "univerzitet* saradnj* sarađ* fudbal* vazduh* štamp* januar* februar* avgust* septemb* oktob* novemb* "
     "decemb* sedmic* učestvova* spoljn* naučn* uticaj* odbran* zvaničn* portparol* ambasad* sprovo* "
-    "sprove* ko šta takođe tokom mart marta april aprila jun juna jul jula voz voza vozom")
+    "sprove* ko šta takođe tokom mart marta april aprila jun juna jul jula voz voza vozom uslov* "
+    "vazdušn* apotek* računar* poslani* saobraća* milion* evra evro evrima odsto uopšte saopšt* preduze* "
+    "privred* penzi* sistem* ubistv* ubica ubice ubici ubicu hapš* uhapš* uhaps* advokat* tužila* krivičn* "
+    "projekat efekat hirur* haos* kafa kafu kafom bioskop* muzičk* veoma juče dešava* desio desila desilo "
+    "desili organizova* organizuj* informisa* definisa* kritikova* kritikuj* reagova* reaguj* diskutova* "
+    "regulisa* kontrolisa* registrova* realizova* realizuj* garantova* garantuj* identifikova* "
+    "stabilizova* komentarisa* koordinisa* kancelarij* plata platu platom nauka nauke nauci nauku")
 # Serbian (and Bosnian) put "da" + present where Croatian has the infinitive: treba da ide / treba ići.
 _DA_PRESENT = re.compile(r"\b(?:treba|trebalo|trebao|trebala|trebali|mora|moraju|moramo|može|mogu|možemo|mogao|"
                          r"mogla|mogli|želi|žele|želimo|hoće|neće|počeo|počela|počeli|pokušava|pokušao|"
@@ -518,16 +536,20 @@ _BOSNIAN = _words("historij* sedmic*")
 _SERBO_CROATIAN = ("hr", "sr", "bs")
 
 
+def _is_name(text: str, start: int) -> bool:
+    """Whether the word at `start` is capitalised inside a sentence: a name (Cvetković is no ekavian
+    word), while a sentence's first word counts."""
+    if not text[start].isupper():
+        return False
+    before = text[max(0, start - 20):start].rstrip()
+    return bool(before) and before[-1] not in ".!?:;\"'„“”«»(–—-"
+
+
 def _count_words(pattern: "re.Pattern[str]", text: str, lower: str) -> int:
-    """Matches of a lower-case word pattern, less capitalised words inside a sentence: those are names
-    (Cvetković is no ekavian word), while a sentence's first word counts."""
+    """Matches of a lower-case word pattern, less names (_is_name)."""
     if len(text) != len(lower):     # lower() lengthened a letter (İ → i̇): positions differ, count all
         return len(pattern.findall(lower))
-    n = 0
-    for m in pattern.finditer(lower):
-        before = text[max(0, m.start() - 20):m.start()].rstrip()
-        n += not (text[m.start()].isupper() and before and before[-1] not in ".!?:;\"'„“”«»(–—-")
-    return n
+    return sum(not _is_name(text, m.start()) for m in pattern.finditer(lower))
 
 
 def _serbo_croatian_choice(text: str, guess: str, backend: LanguageBackend) -> Optional[str]:
@@ -551,6 +573,67 @@ def _serbo_croatian_choice(text: str, guess: str, backend: LanguageBackend) -> O
     else:
         return None
     return choice if choices is None or choice in choices else None
+
+
+# Malay and Indonesian share most words; models call most Malay Indonesian. The words and spellings in
+# which the two standards differ (kerana / karena, bahawa / bahwa, wang / uang, kerajaan / pemerintah,
+# universiti / universitas, Ogos / Agustus…) are listed, with their sources, in cleaner/lang_words.py.
+_MALAY_INDONESIAN = ("ms", "id")
+_TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*")
+# Enclitics and particles written onto a word (kerajaannya, bisakah, sahajalah) leave it the same word.
+_CLITICS = ("", "nya", "lah", "kah", "pun", "ku", "mu")
+
+
+def _lexicon(pairs: Sequence[tuple[str, str]], fold: bool) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """(language, spec) pairs → word → language, and (first word, second word) → language for phrases.
+
+    Lower-case lists (fold) also take each word with a clitic attached, unless that spells another entry."""
+    words: dict[str, str] = {}
+    phrases: dict[tuple[str, str], str] = {}
+    for clitic in _CLITICS if fold else ("",):     # bare words first: they win over a clitic form
+        for lang, spec in pairs:
+            for entry in spec.split():
+                *first, last = entry.split("_")
+                if first:
+                    phrases.setdefault((first[0], last + clitic), lang)
+                else:
+                    words.setdefault(last + clitic, lang)
+    return words, phrases
+
+
+_MS_ID_WORDS, _MS_ID_PHRASES = _lexicon([("ms", lang_words.MALAY), ("id", lang_words.INDONESIAN)], fold=True)
+_MS_ID_NAMES, _MS_ID_NAME_PHRASES = _lexicon(
+    [("ms", lang_words.MALAY_NAMES), ("id", lang_words.INDONESIAN_NAMES)], fold=False)
+
+
+def _malay_indonesian_choice(text: str, guess: str, backend: LanguageBackend) -> Optional[str]:
+    """Malay or Indonesian for text a model called one of them, by the words that differ; None when the
+    words do not lean either way."""
+    votes: Counter[str] = Counter()
+    previous, previous_lower, previous_counts = "", "", False
+    for m in _TOKEN_RE.finditer(text):
+        word = m.group()
+        lower = word.lower()
+        counts = not _is_name(text, m.start())      # a lower-case list's word, not a name
+        found = _MS_ID_NAMES.get(word) or _MS_ID_NAME_PHRASES.get((previous, word))
+        if found is None and counts:
+            found = _MS_ID_WORDS.get(lower)
+            if found is None and previous_counts:
+                found = _MS_ID_PHRASES.get((previous_lower, lower))
+        if found is not None:
+            votes[found] += 1
+        previous, previous_lower, previous_counts = word, lower, counts
+    if votes["ms"] == votes["id"]:
+        return None
+    choice = "ms" if votes["ms"] > votes["id"] else "id"
+    choices = getattr(backend, "choices", None)
+    return choice if choices is None or choice in choices else None
+
+
+# Close relatives a model confuses, and the rule that settles them by words: language → (group, rule).
+_SIBLING_RULES = {lang: (group, rule) for group, rule in ((_SERBO_CROATIAN, _serbo_croatian_choice),
+                                                          (_MALAY_INDONESIAN, _malay_indonesian_choice))
+                  for lang in group}
 
 
 class _Detection(NamedTuple):
@@ -614,11 +697,12 @@ def _detection(text: str, letters: int, han: int, backend: LanguageBackend) -> _
     if lang is None:
         return _Detection(None, 0.0, letters, False, han)
     # Words and letters the model weighs too little settle close relatives.
-    settled = _serbo_croatian_choice(text, lang, backend) if lang in _SERBO_CROATIAN else None
+    group, rule = _SIBLING_RULES.get(lang, ((), None))
+    settled = rule(text, lang, backend) if rule is not None else None
     if settled is not None:
-        # The model split its belief among the three; the evidence picked one, so the group's share is
-        # the confidence (a Serbian paragraph the model gives 0.6 Croatian, 0.4 Serbian is surely one of them).
-        lang, conf = settled, sum(p for code, p in _rank(backend, text) if code in _SERBO_CROATIAN) or conf
+        # The model split its belief among the group; the evidence picked one, so the group's share is the
+        # confidence (a Serbian paragraph the model gives 0.6 Croatian, 0.4 Serbian is surely one of them).
+        lang, conf = settled, sum(p for code, p in _rank(backend, text) if code in group) or conf
         reliable = letters + han >= MIN_RELIABLE_LETTERS and conf >= MIN_RELIABLE_CONF
     else:
         # The confidence stays the model's: a short text stays unreliable and still inherits on a page.
