@@ -22,7 +22,7 @@ from .align import is_byline_or_date
 if TYPE_CHECKING:  # classifier sees only Paragraph data, never cleaner's pipeline
     from cleaner.paragraph import Paragraph
 
-FEATURE_VERSION = 5
+FEATURE_VERSION = 6
 
 KINDS = ("p", "h1", "h2", "h3", "hx", "li", "td", "div", "pre", "blockquote", "caption",
          "button", "option", "dt", "text", "other")
@@ -59,6 +59,7 @@ DENSE_NAMES = [
     "next_ends_sentence", "same_group_prev", "same_group_next", "same_kind_prev", "same_kind_next",
     "win3_log_chars", "win3_link", "win3_ends_sentence", "win7_log_chars", "win7_link",
     "dist_longest", "mass_before", "mass_after", "run_long",
+    "in_core50", "in_core80", "in_best", "in_best_parent",
     "lang_key",  # an id of the paragraph's language for grouping in the model, not a feature itself
 ]
 N_DENSE = len(DENSE_NAMES)
@@ -204,8 +205,56 @@ def _page_dense(paras: Sequence["Paragraph"], page_lang: str | None) -> np.ndarr
     rows[:, base + 16] = (cum - bodyish) / mass
     rows[:, base + 17] = (cum[-1] - cum) / mass
     rows[:, base + 18] = _window((chars > 80).astype(float) * (1.0 - link), 2)
+    words = np.expm1(rows[:, DENSE_NAMES.index("log_words")])
+    commas = rows[:, DENSE_NAMES.index("commas_per_word")] * np.maximum(words, 1.0)
+    j = DENSE_NAMES.index("in_core50")
+    rows[:, j:j + 4] = _containers(paras, chars, bodyish, link, commas)
     rows[:, DENSE_NAMES.index("lang_key")] = [lang_key(p.lang) for p in paras]
     return rows
+
+
+def _containers(paras: Sequence["Paragraph"], chars: np.ndarray, bodyish: np.ndarray, link: np.ndarray,
+                commas: np.ndarray) -> np.ndarray:
+    """Is each paragraph inside the page's main content element? Four views of "main".
+
+    in_core50/in_core80: the deepest element holding half / four fifths of the page's body-like text;
+    in_best: the element a readability-like vote picks (a paragraph's content score goes to its
+    parent, half of it to its grandparent, damped by links); in_best_parent: that element's parent,
+    where a story's other parts (lead, subheads, lists) often sit beside the text block.
+    Element ids grow in document order, so among nested candidates the largest id is the deepest.
+    """
+    out = np.zeros((len(paras), 4))
+    mass: dict[int, float] = {}
+    score: dict[int, float] = {}
+    for i, p in enumerate(paras):
+        anc = p.dom.ancestors
+        if not anc:
+            continue
+        if bodyish[i]:
+            for a in anc:
+                mass[a] = mass.get(a, 0.0) + bodyish[i]
+        if chars[i] >= 25:
+            s = (1.0 + commas[i] + min(chars[i] / 100.0, 3.0)) * (1.0 - link[i])
+            score[anc[-1]] = score.get(anc[-1], 0.0) + s
+            if len(anc) > 1:
+                score[anc[-2]] = score.get(anc[-2], 0.0) + s / 2
+    total = bodyish.sum()
+    core50 = max((a for a, m in mass.items() if m >= 0.5 * total), default=None) if total else None
+    core80 = max((a for a, m in mass.items() if m >= 0.8 * total), default=None) if total else None
+    best = max(score, key=lambda a: (score[a], a)) if score else None
+    best_parent = None
+    if best is not None:
+        for p in paras:
+            anc = p.dom.ancestors
+            if best in anc:
+                k = anc.index(best)
+                best_parent = anc[k - 1] if k else None
+                break
+    for i, p in enumerate(paras):
+        anc = p.dom.ancestors
+        if anc:
+            out[i] = (core50 in anc, core80 in anc, best in anc, best_parent is not None and best_parent in anc)
+    return out
 
 
 def lang_key(lang: str | None) -> float:

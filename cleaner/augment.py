@@ -19,7 +19,7 @@ import json
 import random
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -34,6 +34,8 @@ HELD_OUT_SOURCES = frozenset({"kiprotect/klaro", "giscus/giscus", "jpanther/cong
 # Resource categories → the label our model learns.
 _CATEGORY_LABEL = {"reading_time": "meta"}
 _CLOSE = ("X", "×", "✕", "Close", "OK")
+# Element ids of inserted blocks' containers: far above any real page's element count.
+_INSERTED_ID_BASE = 10_000_000
 _GROUP_BASE = 1_000_000  # group ids of inserted blocks, far from any segmenter's ids
 
 
@@ -118,7 +120,10 @@ class BoilerplatePool:
 def _html_dom(text: str, group: int, rng: random.Random) -> tuple[str, DomContext]:
     """A plausible DOM context for an inserted block, with no helpful class names."""
     kind = "button" if len(text) < 25 and rng.random() < 0.5 else rng.choice(("p", "div", "li"))
-    return kind, DomContext(tag_path=("html", "body", "div", kind), depth=3, group=group)
+    # html > body > div > the block's own container: every block of a synthetic page sits in the
+    # same place, so where a block sits tells nothing about it
+    return kind, DomContext(tag_path=("html", "body", "div", kind), depth=3, group=group,
+                            ancestors=(0, 1, 2, 3 + group))
 
 
 def _paragraphs(items: Sequence[tuple[str, str, int]], html: bool, rng: random.Random) -> list[Paragraph]:
@@ -155,11 +160,21 @@ def inject(page: LabelledPage, pool: BoilerplatePool, rng: random.Random,
     for i, (p, text, _label, group) in enumerate(items):
         if p is None:
             kind, dom = _html_dom(text, group, rng) if html else ("text", DomContext(group=group))
+            if html:
+                dom = replace(dom, ancestors=_inserted_ancestors(items, i, group, rng))
             p = Paragraph(text=text, index=i, kind=kind, dom=dom)
         paragraphs.append(p.with_(index=i))
     paragraphs, _ = assign_languages(paragraphs, backend)
     return LabelledPage(page.id + "#inject", page.source + "#inject", paragraphs,
                         [l for _, _, l, _ in items], page.weight)
+
+
+def _inserted_ancestors(items: Sequence[tuple], i: int, group: int, rng: random.Random) -> tuple[int, ...]:
+    """Where an inserted block sits in a real page's tree: under some ancestor of a real neighbour
+    (inside the article's container or far outside it), in a container of its own."""
+    real = [p for p, *_ in items[i + 1:] if p is not None][:1] or [p for p, *_ in items[:i] if p is not None][-1:]
+    anc = real[0].dom.ancestors if real else ()
+    return anc[:rng.randint(1, len(anc))] + (_INSERTED_ID_BASE + group,) if anc else ()
 
 
 def synthetic_page(lang: str, bodies: Sequence[str], titles: Sequence[str], pool: BoilerplatePool,

@@ -94,15 +94,19 @@ def boilerplate_kind(p: Paragraph, page_lang: Optional[str]) -> str:
 def title_index(paragraphs: Sequence[Paragraph], probabilities: Sequence[Mapping[str, float]],
                 threshold: float, title_hint: Optional[str] = None) -> Optional[int]:
     """The headline: the not-kept paragraph most likely a title in the page's first half,
-    else the first one that repeats the page's <title> (with or without its site part)."""
+    else the longest one there that repeats the page's <title> (with or without its site part).
+
+    A paragraph repeating the <title> is the headline even when the model would keep it: the
+    headline goes to Result.title, not into the body. The longest, because "Headline | Site"
+    also matches the site's name in the masthead."""
     best, best_p = None, 0.5
     limit = max(5, len(paragraphs) // 2)
     for i, (p, pr) in enumerate(zip(paragraphs[:limit], probabilities[:limit])):
         if pr.get("body", 0.0) < threshold and pr.get("title", 0.0) > best_p:
             best, best_p = i, pr["title"]
     if best is None and title_hint:
-        best = next((i for i, (p, pr) in enumerate(zip(paragraphs[:limit], probabilities[:limit]))
-                     if pr.get("body", 0.0) < threshold and matches_title(p.text, title_hint)), None)
+        matching = [i for i, p in enumerate(paragraphs[:limit]) if matches_title(p.text, title_hint)]
+        best = max(matching, key=lambda i: (len(paragraphs[i].text), -i), default=None)
     return best
 
 
@@ -115,6 +119,9 @@ def decide(paragraphs: Sequence[Paragraph], probabilities: Sequence[Mapping[str,
     out = []
     for i, (p, probs) in enumerate(zip(paragraphs, probabilities)):
         p_body = float(probs.get("body", 0.0))
+        if i == title:
+            out.append(p.with_(p_body=p_body, keep=False, label="title", reason="title"))
+            continue
         if p_body >= threshold:
             out.append(p.with_(p_body=p_body, keep=True, label="body", reason="body"))
             continue
@@ -192,3 +199,4 @@ def keep_subheadings(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
                 and not any(pattern.search(p.text) for _, pattern in _TEXT_HINTS)):
             out[i] = p.with_(keep=True, label="body", reason="body: subheading between body paragraphs")
     return out
+

@@ -23,6 +23,7 @@ class DomContext:
     link_share: float = 0.0                 # share of the text that is link text
     depth: int = 0
     group: int = -1  # id of the enclosing container / plain-text block; same value = same group
+    ancestors: tuple[int, ...] = ()         # ids of the enclosing elements, outermost first (HTML only)
 
 
 @dataclass(frozen=True)

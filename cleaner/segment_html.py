@@ -39,6 +39,9 @@ _TAG_FLAGS = {"nav": "nav", "header": "header", "footer": "footer", "aside": "as
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 MAX_TOKENS = 40
+# Enclosing elements kept per paragraph (innermost last): enough to reach the article's container
+# from a paragraph nested in quotes, lists and tables.
+MAX_ANCESTORS = 24
 _CONTAINER_TAG = re.compile(r"</?(?:div|span|section|font|center|article|main|b|i|em|strong)\b[^>]*>", re.I)
 # Last resort for a page still too deep without its containers (nested lists, tables, quotes,
 # custom elements...): drop comments and the elements whose content is never text, then make every
@@ -60,9 +63,10 @@ class HtmlPage:
 
 
 class _Frame:
-    __slots__ = ("tag", "block", "number", "tokens", "own_tokens", "flags", "path", "group", "in_link", "depth")
+    __slots__ = ("tag", "block", "number", "tokens", "own_tokens", "flags", "path", "group", "in_link", "depth",
+                 "ancestors")
 
-    def __init__(self, tag, block, number, tokens, own_tokens, flags, path, group, in_link):
+    def __init__(self, tag, block, number, tokens, own_tokens, flags, path, group, in_link, ancestors=()):
         self.tag = tag
         self.block = block
         self.number = number
@@ -73,6 +77,7 @@ class _Frame:
         self.group = group
         self.in_link = in_link
         self.depth = 0
+        self.ancestors = ancestors  # numbers of the enclosing elements, outermost first
 
 
 _BR = _Frame("br", False, -1, (), (), frozenset(), (), -1, False)  # marks a <br> on the stack
@@ -183,6 +188,7 @@ def segment_root(root, max_paragraphs: Optional[int] = None) -> HtmlPage:
                         in_aside="aside" in f, in_form="form" in f, in_article="article" in f,
                         link_share=min(1.0, link_chars / total), depth=block.depth,
                         group=block.number if block.tag in CONTAINER_TAGS else block.group,
+                        ancestors=block.ancestors,
                     )))
             parts.clear()
             extra_tokens.clear()
@@ -223,16 +229,17 @@ def segment_root(root, max_paragraphs: Optional[int] = None) -> HtmlPage:
             if extra or role_flag:
                 flags = flags | {f for f in (extra, role_flag) if f}
             is_block = tag in BLOCK_TAGS
+            ancestors = (parent.ancestors + (parent.number,))[-MAX_ANCESTORS:]
             tokens = (own + parent.tokens)[:MAX_TOKENS] if own else parent.tokens
             if is_block:
                 flush()
                 frame = _Frame(tag, True, counter, tokens, own, flags, (parent.path + (tag,))[-6:],
-                               parent.number if parent.tag in CONTAINER_TAGS else parent.group, False)
+                               parent.number if parent.tag in CONTAINER_TAGS else parent.group, False, ancestors)
                 frame.depth = len(stack) - 1
                 block = frame
             else:
                 frame = _Frame(tag, False, counter, tokens, own, flags, parent.path,
-                               parent.group, parent.in_link or tag == "a")
+                               parent.group, parent.in_link or tag == "a", ancestors)
             stack.append(frame)
             if el.text:
                 add(el.text, frame)
