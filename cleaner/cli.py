@@ -1,4 +1,4 @@
-"""The `newsbody` command: clean pages, train a model, evaluate on labelled pages."""
+"""The `newsbody` command: clean pages, review and label them, train a model, evaluate on labelled pages."""
 from __future__ import annotations
 
 import argparse
@@ -12,6 +12,7 @@ from .decide import PRESETS
 from .errors import ConfigError, NewsbodyError
 from .output import OUTPUT_FORMATS
 from .page_input import DEFAULT_MAX_BYTES
+from .recipe import TRAIN_DEFAULTS
 from .sources import INPUT_FORMATS
 from .language import BACKENDS, DEFAULT_BACKEND
 
@@ -45,7 +46,8 @@ def cmd_clean(args) -> int:
     import dataclasses
 
     from .batch import clean_records, start_pool
-    from .output import Progress, default_workers, done_ids, format_result
+    from .output import (EXPLAINED_FORMATS, Progress, default_workers, document_end, document_start, done_ids,
+                         format_result)
     from .sources import check_inputs, read_inputs
 
     sources = args.pages or ["-"]
@@ -79,14 +81,16 @@ def cmd_clean(args) -> int:
     out = open(args.output, "a" if args.resume else "w", encoding="utf-8") if args.output else sys.stdout
     many = len(sources) > 1 or any(Path(s).is_dir() for s in sources if s != "-")
     try:
-        for result in clean_records(cleaner, todo(), workers=workers, timeout=args.timeout or None,
-                                    explain=args.output_format == "json", pool=pool):
+        out.write(document_start(args.output_format))
+        for n, result in enumerate(clean_records(cleaner, todo(), workers=workers, timeout=args.timeout or None,
+                                                 explain=args.output_format in EXPLAINED_FORMATS, pool=pool)):
             progress.add(result)
             if result.error is not None and args.output_format == "text":
                 print(f"newsbody: {result.id}: {result.error}", file=sys.stderr)
                 continue
-            out.write(format_result(result, args.output_format, header=many) + "\n")
+            out.write(format_result(result, args.output_format, header=many, index=n) + "\n")
             out.flush()  # a killed run loses nothing already cleaned (--resume continues after it)
+        out.write(document_end(args.output_format))
     finally:
         if out is not sys.stdout:
             out.close()
@@ -106,42 +110,42 @@ def cmd_train(args) -> int:
     from classifier.train import fit
 
     from .api import Settings
-    from .datasets import is_corpus_record, labelled_page, read_records, with_text_copies
     from .evaluate import format_table
+    from .recipe import base_recipe, train_options
+    from .training import training_pages
 
-    settings = Settings(lang_backend=args.lang_backend)
-    data = list(args.data)
-    if args.corpus and Path(args.corpus).is_file():
-        data.append(args.corpus)
-    pages = []
+    if args.user_weight is not None and not args.base:
+        raise ConfigError("--user-weight weighs your --data pages against a base's: add --base default")
+    recipe = base_recipe(args.base) if args.base else None
+    options = train_options(vars(args), recipe)
+    if recipe is not None:
+        # The base's files (its corpus included) are the base; --data files are the user's, weighted.
+        base_files, user_files = list(recipe.files), [Path(p) for p in args.data]
+        print(f"newsbody train: base {args.base}: {len(base_files)} training files found: "
+              f"{', '.join(map(str, base_files)) or 'none'}", file=sys.stderr)
+        if recipe.missing:
+            print(f"newsbody train: base {args.base}: NOT found here, so trained without them: "
+                  f"{', '.join(recipe.missing)} (run from the folder the base was trained in, e.g. the "
+                  "repository with ../shared beside it)", file=sys.stderr)
+    else:
+        corpus = [Path(args.corpus)] if args.corpus and Path(args.corpus).is_file() else []
+        base_files, user_files = [Path(p) for p in args.data] + corpus, []
+    if not base_files and not user_files:
+        raise ConfigError("nothing to train on: give --data FILE... (and/or --base default)")
     t0 = time.time()
-    for path in data:
-        for rec in read_records(Path(path), args.limit):
-            page = labelled_page(rec, settings)
-            if page.paragraphs:
-                if is_corpus_record(rec.record):
-                    page = type(page)(page.id, page.source, page.paragraphs, page.labels, args.corpus_weight)
-                pages.append(page)
-        print(f"read {path}: {len(pages)} pages so far ({time.time() - t0:.0f} s)", file=sys.stderr)
-    pages = with_text_copies(pages, args.text_copies, seed=args.seed)
-    if args.boilerplate:
-        from .augment import augmented_pages, load_bodies, load_snippets
-        from .language import get_backend
-        snippets = load_snippets(Path(args.boilerplate), held_out=False)
-        bodies = load_bodies(Path(args.body_paragraphs), training=True) if args.body_paragraphs else {}
-        extra = augmented_pages(pages, snippets, bodies, get_backend(args.lang_backend),
-                                inject_share=args.inject_share, pages_per_lang=args.pages_per_lang, seed=args.seed)
-        print(f"augmented: {len(extra)} pages from {len(snippets)} boilerplate strings and "
-              f"{sum(map(len, bodies.values()))} news paragraphs in {len(bodies)} languages", file=sys.stderr)
-        pages += extra
-    params = {"max_iter": args.max_iter, "n_folds": args.folds, "learning_rate": args.learning_rate}
-    pipe, card = fit(pages, random_state=args.seed, **params)
+    pages = training_pages(base_files, user_files, options, Settings(lang_backend=args.lang_backend), args.limit)
+    params = {**(recipe.model_params if recipe else {}), "max_iter": options["max_iter"],
+              "n_folds": options["folds"], "learning_rate": options["learning_rate"]}
+    pipe, card = fit(pages, random_state=options["seed"], **params)
     print(f"trained on {len(pages)} pages ({time.time() - t0:.0f} s)", file=sys.stderr)
     card = {"name": Path(args.output).stem, "newsbody_version": _version(), **card,
-            "training_files": [str(p) for p in data], "text_copies": args.text_copies, "seed": args.seed,
-            "augmentation": {"boilerplate": args.boilerplate, "body_paragraphs": args.body_paragraphs,
-                             "inject_share": args.inject_share, "pages_per_lang": args.pages_per_lang},
+            "training_files": [str(p) for p in base_files + user_files], "text_copies": options["text_copies"],
+            "seed": options["seed"], "corpus_weight": options["corpus_weight"],
+            "augmentation": {k: options[k] for k in ("boilerplate", "body_paragraphs", "inject_share", "pages_per_lang")},
             "thresholds": {"precision": 0.65, "balanced": 0.5, "recall": 0.35}}
+    if recipe is not None:
+        card.update(base=args.base, base_missing_files=list(recipe.missing),
+                    user_files=[str(p) for p in user_files], user_weight=options["user_weight"])
     card = store.save(pipe, Path(args.output), card)
     if args.dev:
         from .api import Cleaner
@@ -152,6 +156,24 @@ def cmd_train(args) -> int:
         print(format_table(rows))
         card = store.save(pipe, Path(args.output), card)
     print(f"wrote {args.output} (sha256 {card['sha256'][:16]}…) and its card", file=sys.stderr)
+    return 0
+
+
+def cmd_review(args) -> int:
+    from .review import ReviewSession, check_labels_path, load_pages, serve
+    from .sources import check_inputs, read_inputs
+
+    check_inputs(args.pages)
+    labels = Path(args.labels)
+    if labels.suffix in (".gz", ".html"):
+        raise ConfigError(f"--labels {labels}: the labels file is plain JSON Lines, e.g. labels.jsonl")
+    check_labels_path(labels)  # before the pages are cleaned
+    cleaner = _cleaner(args)
+    records = read_inputs(args.pages, args.input_format, args.field, args.glob)
+    session = ReviewSession(load_pages(cleaner, records, args.timeout or None), labels)
+    if not session.pages:
+        raise ConfigError(f"no pages found in {', '.join(args.pages)} (check --glob / --input-format)")
+    serve(session, port=args.port, open_browser=not args.no_browser)
     return 0
 
 
@@ -205,7 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--field", help="JSON Lines field holding the page (default: html, else text)")
     c.add_argument("--glob", default="*", help="comma-separated file name patterns to take from directories "
                    "(default: every file that is not hidden)")
-    c.add_argument("--output-format", choices=OUTPUT_FORMATS, default="text")
+    c.add_argument("--output-format", choices=OUTPUT_FORMATS, default="text",
+                   help="text: the body; json: every paragraph with lang, p_body, keep, reason; jsonl: one "
+                   "record a line; html: one self-contained report of every decision (use with -o report.html)")
     c.add_argument("-o", "--output", help="write here instead of stdout")
     c.add_argument("--resume", action="store_true",
                    help="with -o FILE and --output-format jsonl: skip the ids already in FILE and append")
@@ -218,30 +242,60 @@ def build_parser() -> argparse.ArgumentParser:
     _add_cleaner_options(c)
     c.set_defaults(func=cmd_clean)
 
-    t = sub.add_parser("train", help="train a model from labelled pages")
-    t.add_argument("--data", nargs="+", default=[], help="JSON Lines files of (html, body) pages or corpus pages")
-    t.add_argument("--corpus", default="corpus/pages.jsonl", help="the project's own labelled pages ('' for none)")
-    t.add_argument("--corpus-weight", type=float, default=3.0, help="weight of a corpus page against an external one")
-    t.add_argument("--text-copies", type=float, default=0.4,
-                   help="share of HTML pages also learned as plain text")
+    t = sub.add_parser("train", help="train a model from labelled pages",
+                       description="Train a model. With --base default, learn the shipped model's recipe (its "
+                       "training files, augmentation, seed and parameters, from its card) plus your own labelled "
+                       "pages given with --data (e.g. a labels.jsonl written by `newsbody review`), weighted by "
+                       "--user-weight. Options given here override the recipe.")
+    t.add_argument("--data", nargs="+", default=[], help="JSON Lines files of (html, body) pages or corpus pages; "
+                   "with --base: your own pages")
+    t.add_argument("--base", help="'default' (the shipped model), or a model file or card, whose training recipe "
+                   "to redo with your --data pages added (its training files that are not here are named and left out)")
+    t.add_argument("--user-weight", type=float, help="with --base: weight of one of your pages against one base page "
+                   f"(default {TRAIN_DEFAULTS['user_weight']:g})")
+    t.add_argument("--corpus", default="corpus/pages.jsonl",
+                   help="the project's own labelled pages ('' for none; with --base the base's files decide)")
+    t.add_argument("--corpus-weight", type=float,
+                   help=f"weight of a corpus page against an external one (default {TRAIN_DEFAULTS['corpus_weight']:g})")
+    t.add_argument("--text-copies", type=float,
+                   help=f"share of HTML pages also learned as plain text (default {TRAIN_DEFAULTS['text_copies']:g})")
     t.add_argument("--boilerplate", help="JSON Lines of real boilerplate strings to inject "
                    "(../shared/resources/boilerplate_strings.jsonl); held-out sources are never used")
     t.add_argument("--body-paragraphs", help="JSON Lines of news paragraphs by language for synthetic pages "
                    "(../shared/datasets/langid/dev.jsonl.gz); only the training half is used")
-    t.add_argument("--inject-share", type=float, default=0.2, help="share of pages copied with injected boilerplate")
-    t.add_argument("--pages-per-lang", type=int, default=40, help="synthetic pages per language")
+    t.add_argument("--inject-share", type=float,
+                   help=f"share of pages copied with injected boilerplate (default {TRAIN_DEFAULTS['inject_share']:g})")
+    t.add_argument("--pages-per-lang", type=int,
+                   help=f"synthetic pages per language (default {TRAIN_DEFAULTS['pages_per_lang']})")
     t.add_argument("--dev", nargs="*", default=[], help="labelled files to score the model on (card's dev_scores)")
     t.add_argument("-o", "--output", default="models/default.joblib")
-    t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--max-iter", type=int, default=100, help="boosting iterations per stage")
-    t.add_argument("--learning-rate", type=float, default=0.15)
-    t.add_argument("--folds", type=int, default=3, help="out-of-fold splits for stacking")
+    t.add_argument("--seed", type=int, help=f"default {TRAIN_DEFAULTS['seed']}")
+    t.add_argument("--max-iter", type=int, help=f"boosting iterations per stage (default {TRAIN_DEFAULTS['max_iter']})")
+    t.add_argument("--learning-rate", type=float, help=f"default {TRAIN_DEFAULTS['learning_rate']:g}")
+    t.add_argument("--folds", type=int, help=f"out-of-fold splits for stacking (default {TRAIN_DEFAULTS['folds']})")
     t.add_argument("--limit", type=int, help="read at most N pages per file")
     t.add_argument("--lang-backend", choices=sorted(BACKENDS), default=DEFAULT_BACKEND)
     t.set_defaults(func=cmd_train)
 
+    r = sub.add_parser("review", help="see every decision in the browser, flip mistakes, save them as labels",
+                       description="Serve the HTML report of these pages on 127.0.0.1 (a free port, printed). A "
+                       "click on a paragraph flips it between kept and dropped and is saved to --labels at once, "
+                       "in the corpus format (corpus/README.md), for `newsbody train --base default --data LABELS`.")
+    r.add_argument("pages", nargs="+", help="files, directories or JSON Lines of pages, as for `newsbody clean`")
+    r.add_argument("--labels", required=True, help="JSON Lines file the labels go to (created if missing; "
+                   "pages already in it show their saved labels)")
+    r.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    r.add_argument("--no-browser", action="store_true", help="only print the URL; do not open a browser")
+    r.add_argument("--input-format", choices=INPUT_FORMATS, default="auto")
+    r.add_argument("--field", help="JSON Lines field holding the page (default: html, else text)")
+    r.add_argument("--glob", default="*", help="comma-separated file name patterns to take from directories")
+    r.add_argument("--timeout", type=float, default=10.0, help="seconds of CPU time a page may take (0: no limit)")
+    _add_cleaner_options(r)
+    r.set_defaults(func=cmd_review)
+
     e = sub.add_parser("evaluate", help="score on labelled pages (shingle P/R/F1 per data set)")
-    e.add_argument("paths", nargs="*", help="JSON Lines files, e.g. ../shared/datasets/dragnet/dev.jsonl.gz")
+    e.add_argument("paths", nargs="*", help="JSON Lines files of (html, body) pages, e.g. "
+                   "../shared/datasets/dragnet/dev.jsonl.gz, or corpus pages such as a labels.jsonl from `newsbody review`")
     e.add_argument("--multilingual", action="store_true",
                    help="per language body and boilerplate recall on held-out multilingual pages")
     e.add_argument("--boilerplate", default="../shared/resources/boilerplate_strings.jsonl")

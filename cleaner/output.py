@@ -1,4 +1,4 @@
-"""What the clean command writes: results as text / JSON / JSON Lines, resumable output, progress."""
+"""What the clean command writes: results as text / JSON / JSON Lines / an HTML report, resumable output, progress."""
 from __future__ import annotations
 
 import json
@@ -11,11 +11,32 @@ from typing import IO, Optional
 from .errors import ConfigError
 from .result import Result
 
-OUTPUT_FORMATS = ("text", "json", "jsonl")
+OUTPUT_FORMATS = ("text", "json", "jsonl", "html")
+EXPLAINED_FORMATS = ("json", "html")  # formats that show dropped paragraphs too
 
 
-def format_result(result: Result, fmt: str, *, header: bool = False) -> str:
-    """One result as the command prints it (text gets a ==> id <== header in a batch)."""
+def document_start(fmt: str) -> str:
+    """What the output starts with before the first result (the HTML report's head)."""
+    if fmt == "html":
+        from .report import document_head
+        return document_head()
+    return ""
+
+
+def document_end(fmt: str) -> str:
+    """What the output ends with after the last result."""
+    if fmt == "html":
+        from .report import document_tail
+        return document_tail()
+    return ""
+
+
+def format_result(result: Result, fmt: str, *, header: bool = False, index: int = 0) -> str:
+    """One result as the command prints it (text gets a ==> id <== header in a batch; index numbers
+    the HTML report's pages)."""
+    if fmt == "html":
+        from .report import page_section
+        return page_section(result, index)
     if fmt == "jsonl":
         return json.dumps(result.to_dict(paragraphs=False), ensure_ascii=False)
     if fmt == "json":

@@ -1,0 +1,60 @@
+"""The pages `newsbody train` learns from: the base files (with text copies and augmentation, as the
+recipe says) followed by the user's own labelled pages, weighted."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+from classifier.train import LabelledPage
+
+from .api import Settings
+from .datasets import is_corpus_record, labelled_page, read_records, with_text_copies
+
+
+def read_pages(path: Path, settings: Settings, limit: Optional[int], weight: Optional[float],
+               corpus_weight: float) -> list[LabelledPage]:
+    """The labelled pages of one file; weight (if given) for every page, else corpus_weight for corpus pages."""
+    pages = []
+    for rec in read_records(Path(path), limit):
+        page = labelled_page(rec, settings)
+        if not page.paragraphs:
+            continue
+        w = weight if weight is not None else (corpus_weight if is_corpus_record(rec.record) else page.weight)
+        if w != page.weight:
+            page = LabelledPage(page.id, page.source, page.paragraphs, page.labels, w)
+        pages.append(page)
+    return pages
+
+
+def training_pages(base_files: Sequence[Path], user_files: Sequence[Path], options: dict[str, Any],
+                   settings: Settings, limit: Optional[int] = None) -> list[LabelledPage]:
+    """Base pages, their text copies and augmentation, then the user's pages (weighted) and their text copies.
+
+    The user's pages come last and are never augmented, so the base part is exactly what the base recipe
+    alone would train on (same seeded choices)."""
+    t0 = time.time()
+    seed, share = options["seed"], options["text_copies"]
+
+    def read(files: Sequence[Path], weight: Optional[float]) -> list[LabelledPage]:
+        pages: list[LabelledPage] = []
+        for path in files:
+            pages += read_pages(path, settings, limit, weight, options["corpus_weight"])
+            print(f"read {path}: {len(pages)} pages ({time.time() - t0:.0f} s)", file=sys.stderr)
+        return pages
+
+    base = with_text_copies(read(base_files, None), share, seed=seed)
+    if options["boilerplate"]:
+        from .augment import augmented_pages, load_bodies, load_snippets
+        from .language import get_backend
+        snippets = load_snippets(Path(options["boilerplate"]), held_out=False)
+        bodies = load_bodies(Path(options["body_paragraphs"]), training=True) if options["body_paragraphs"] else {}
+        extra = augmented_pages(base, snippets, bodies, get_backend(settings.lang_backend),
+                                inject_share=options["inject_share"], pages_per_lang=options["pages_per_lang"],
+                                seed=seed)
+        print(f"augmented: {len(extra)} pages from {len(snippets)} boilerplate strings and "
+              f"{sum(map(len, bodies.values()))} news paragraphs in {len(bodies)} languages", file=sys.stderr)
+        base += extra
+    user = read(user_files, options["user_weight"]) if user_files else []
+    return base + with_text_copies(user, share, seed=seed)
