@@ -20,6 +20,7 @@ two give the same body/boilerplate labels for all but 2 of ~10^5 paragraphs.
 """
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -151,16 +152,17 @@ def _norm(text: str) -> str:
     return " ".join(_words(text))
 
 
-def _title_variants(title: str | None) -> set[str]:
+@functools.lru_cache(maxsize=256)  # one page asks about the same <title> for each of its paragraphs
+def _title_variants(title: str | None) -> frozenset[str]:
     """The <title> text and the forms left after removing leading or trailing site parts."""
     if not title or not title.strip():
-        return set()
+        return frozenset()
     parts = _TITLE_SEPARATORS.split(title.strip())
     variants = {title}
     for k in range(1, len(parts)):
         variants.add(" - ".join(parts[:k]))     # "Headline - Section | Site" -> "Headline", ...
         variants.add(" - ".join(parts[k:]))     # "Site | Headline" -> "Headline"
-    return {v for v in (_norm(x) for x in variants) if v}
+    return frozenset(v for v in (_norm(x) for x in variants) if v)
 
 
 def matches_title(text: str, title: str | None) -> bool:

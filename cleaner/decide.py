@@ -66,11 +66,17 @@ def check_preset(preset: str) -> str:
     return preset
 
 
+# Any of the text hints at all: most dropped paragraphs ("News", "Sport") match none, and one search
+# then replaces seven.
+_ANY_TEXT_HINT = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _TEXT_HINTS), re.I)
+
+
 def boilerplate_kind(p: Paragraph, page_lang: Optional[str]) -> str:
     """Best explanation of what a dropped paragraph is (consent, navigation, share, …)."""
-    for hint, pattern in _TEXT_HINTS:
-        if pattern.search(p.text):
-            return hint
+    if _ANY_TEXT_HINT.search(p.text):
+        for hint, pattern in _TEXT_HINTS:
+            if pattern.search(p.text):
+                return hint
     tokens = set(p.dom.tokens)
     for hint, words in _TOKEN_HINTS:
         if tokens.intersection(words):
