@@ -201,7 +201,20 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
             p_first = self._body_of(self._oof(self._trees(), first_X, y_first, w, folds), np.unique(y_first))
             self.second_ = self._trees().fit(self._stack(dense, p_text, p_first, slices), y, sample_weight=w)
         self.n_features_in_ = X.shape[1]
+        self._lay_out_text_model()
         return self
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        self._lay_out_text_model()
+
+    def _lay_out_text_model(self) -> None:
+        # The text model's weights, one row per label over 2**18 hashed columns, stored column-major:
+        # X @ coef_.T then reads them in place. Row-major, scipy copied all 8 MB on every page
+        # (2.6 ms and an 8 MB transient on a large page; 0.65 ms without the copy, same numbers).
+        model = getattr(self, "text_model_", None)
+        if model is not None and hasattr(model, "coef_"):
+            model.coef_ = np.asfortranarray(model.coef_)
 
     def predict_proba(self, X) -> np.ndarray:
         """P(label) per paragraph, columns in `classes_` order."""
