@@ -221,6 +221,8 @@ def _residual(text: str) -> list[str]:
     return [w for w in re.findall(r"[^\W_]+", text) if w.lower() not in _FILLER]
 
 
+# Features and decisions ask about the same short lines, and menus repeat across a site's pages.
+@functools.lru_cache(maxsize=2048)
 def is_byline_or_date(text: str) -> bool:
     """True when a short line reads as a byline, dateline, date/time stamp or reading time.
 

@@ -29,14 +29,14 @@ INHERITED_CONF_FACTOR = 0.5
 
 # Stripped before detection: they carry no language and would mislead n-gram models.
 # Each pattern may only start where its run of characters starts: linear time even on 100 kB without spaces.
-_NOISE_RE = re.compile(
+_LINKS_RE = re.compile(
     r"(?<![a-z0-9+.\-])(?:[a-z][a-z0-9+.\-]*://|www\.)\S+"     # URLs
     r"|(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"          # e-mail addresses
-    r"|(?<!\w)@\w+"                                 # @handles
-    r"|\d+"                                         # digits (any script)
-    r"|[\ud800-\udfff]",                            # lone surrogates (cannot be encoded)
+    r"|(?<!\w)@\w+",                               # @handles
     re.IGNORECASE,
 )
+_DIGITS_RE = re.compile(r"\d+|[\ud800-\udfff]")   # digits (any script), lone surrogates (cannot be encoded)
+_WWW_RE = re.compile(r"www\.", re.IGNORECASE)
 
 # Labels that name a variety of a language with an ISO 639-1 code; "zxx"/"und" mean "no language".
 # "no" is Norwegian Bokmål in both models (py3langid has Nynorsk apart as "nn"; langdetect's profile is
@@ -75,7 +75,11 @@ def _normalise(code: Optional[str]) -> Optional[str]:
 
 
 def _strip_noise(text: str) -> str:
-    return _NOISE_RE.sub(" ", text)
+    # Links first, then digits: no link can start inside a run of digits, so this equals one pass of
+    # the union. Most paragraphs have no link; the union pattern cost a tenth of detection time.
+    if "@" in text or "://" in text or _WWW_RE.search(text):
+        text = _LINKS_RE.sub(" ", text)
+    return _DIGITS_RE.sub(" ", text)
 
 
 def _has_letters(text: str) -> bool:
