@@ -3,7 +3,8 @@
 Each backend is restricted to the sibling languages only (so every other confusion is ruled out)
 and run over the texts labelled with one of them; prints accuracy per language and length bucket.
 Backends: py3langid (always) and lingua (high and low accuracy mode) when `lingua-language-detector`
-is installed; then plain py3langid over the whole file, for scale. This bounds what the default backend can reach on issue 6's all-languages bars.
+is installed; then plain py3langid over the whole file, for scale. This bounds what the default
+backend can reach on issue 6's all-languages bars.
 
     python bench/langid_siblings.py [--data ../shared/datasets/langid/dev.jsonl.gz]
 """
@@ -71,10 +72,9 @@ def main(argv: Optional[list[str]] = None) -> None:
         rows = [json.loads(line) for line in f]
     for title, codes in PAIRS.items():
         mine = [r for r in rows if r["lang"] in codes and r["len_bucket"] in BUCKETS]
-        print(f"\n### {title}: {len(mine)} texts, each backend restricted to {', '.join(codes)}\n")
-        print("| backend | " + " | ".join(f"{c} {b} %" for c in codes if any(r['lang'] == c for r in mine)
-                                       for b in BUCKETS) + " | CPU s |")
         present = [c for c in codes if any(r["lang"] == c for r in mine)]
+        print(f"\n### {title}: {len(mine)} texts, each backend restricted to {', '.join(codes)}\n")
+        print("| backend | " + " | ".join(f"{c} {b} %" for c in present for b in BUCKETS) + " | CPU s |")
         print("|---|" + "---:|" * (len(present) * len(BUCKETS) + 1))
         backends = {"py3langid": py3langid_detector(codes), "lingua (high accuracy)": lingua_detector(codes, False),
                     "lingua (low accuracy)": lingua_detector(codes, True)}

@@ -184,3 +184,22 @@ def test_a_card_with_a_threshold_that_is_not_a_probability_is_a_model_error():
     with pytest.raises(ModelError, match="not a probability"):
         thresholds_for({"thresholds": {"balanced": "high"}})
     assert thresholds_for({"thresholds": {"balanced": 0.4}})["balanced"] == 0.4
+
+
+def test_cleaning_a_page_does_not_copy_the_text_models_weights():
+    """The 8 MB weight matrix is read in place: a page costs well under a megabyte there (peak RSS)."""
+    import tracemalloc
+    from pathlib import Path
+    c = cleaner.Cleaner()
+    page = Path(__file__).resolve().parents[1].joinpath("examples", "sample_article.html").read_text()
+    paragraphs = list(cleaner.api.segment(page, kind="html", settings=c.settings).paragraphs)
+    pipe = c.model
+    hashed = pipe.named_steps["model"]._split(pipe.named_steps["features"].transform(paragraphs))[1]
+    text_model = pipe.named_steps["model"].text_model_
+    tracemalloc.start()
+    try:
+        text_model.predict_proba(hashed)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000, f"predicting one page allocated {peak:,} bytes (the weights were copied?)"
