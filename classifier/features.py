@@ -22,7 +22,7 @@ from .align import is_byline_or_date
 if TYPE_CHECKING:  # classifier sees only Paragraph data, never cleaner's pipeline
     from cleaner.paragraph import Paragraph
 
-FEATURE_VERSION = 6
+FEATURE_VERSION = 7
 
 KINDS = ("p", "h1", "h2", "h3", "hx", "li", "td", "div", "pre", "blockquote", "caption",
          "button", "option", "dt", "text", "other")
@@ -264,10 +264,24 @@ def lang_key(lang: str | None) -> float:
     return float(int.from_bytes(lang.encode("ascii", "replace")[:6].ljust(6, b"\0"), "big"))
 
 
+# Scripts written without spaces between words: a run of them is one \w+ token, unique to its
+# sentence, so the linear model sees their character pairs instead (a Han or kana pair is often a word).
+_NO_SPACE_RUN = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+                           r"\u4e00-\u9fff\uf900-\ufaff]{2,}")
+# Words longer than this also count by their start: an inflected or compounded word (çerezlerimizi,
+# Datenschutzerklärung) then shares a token with its other forms.
+_STEM_CHARS = 5
+
+
 def _tokens(p: "Paragraph") -> list[str]:
-    words = _WORD.findall(p.text.lower())
+    text = p.text.lower()
+    words = _WORD.findall(text)
     feats = ["w:" + w for w in words[:64]]
+    feats += ["s:" + w[:_STEM_CHARS] for w in words[:64] if len(w) > _STEM_CHARS]
     feats += ["b:" + a + "_" + b for a, b in zip(words[:32], words[1:33])]
+    if not text.isascii():
+        pairs = [run[i:i + 2] for run in _NO_SPACE_RUN.findall(text[:400]) for i in range(len(run) - 1)]
+        feats += ["h:" + pair for pair in pairs[:96]]
     if words:
         feats.append("first:" + words[0])
         feats.append("last:" + words[-1])

@@ -9,6 +9,8 @@ learns from predictions made on its own training rows:
 """
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -78,6 +80,11 @@ def neighbour_features(p_body: np.ndarray, chars: np.ndarray, slices: list[slice
                 mass_by_lang[k] = mass_by_lang.get(k, 0.0) + m
             o[:, 12] = [mass_by_lang[k] / total if k else 0.5 for k in keys]
     return out
+
+
+def fold_of(group: str, n_folds: int) -> int:
+    """The cross-fitting fold of a group of pages: a stable hash, the same in every run and process."""
+    return int.from_bytes(hashlib.sha1(group.encode("utf-8")).digest()[:4], "big") % n_folds
 
 
 def tree_proba(trees: HistGradientBoostingClassifier, X: np.ndarray) -> np.ndarray:
@@ -178,20 +185,39 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
         return np.hstack(parts)
 
     # -- estimator contract ----------------------------------------------
-    def fit(self, X, y, sample_weight=None) -> "BodyClassifier":
-        """Learn all stages from a page-ordered feature matrix and labels."""
+    def _folds(self, dense: np.ndarray, y: np.ndarray, slices: list[slice], groups) -> list:
+        """Cross-fitting folds: by `groups` (one name per row) when given, else page by page."""
+        n_folds = max(2, min(self.n_folds, len(slices)))
+        if groups is not None:
+            if len(groups) != len(y):
+                raise ValueError(f"groups has {len(groups)} entries for {len(y)} rows")
+            names, inverse = np.unique(np.asarray(groups, dtype=str), return_inverse=True)
+            if len(names) >= 2:
+                fold = np.array([fold_of(name, n_folds) for name in names], dtype=int)[inverse]
+                folds = [(np.flatnonzero(fold != k), np.flatnonzero(fold == k)) for k in range(n_folds)]
+                folds = [(tr, te) for tr, te in folds if len(te) and len(tr)]
+                if len(folds) >= 2:
+                    return folds
+                # too few groups for the hash to spread them: balance them over the folds instead
+                return list(GroupKFold(n_splits=min(n_folds, len(names))).split(dense, y, inverse))
+        page = np.zeros(len(y), dtype=int)
+        for i, s in enumerate(slices):
+            page[s] = i
+        # Pages are shuffled into folds by a seeded permutation so training is reproducible.
+        perm = np.random.RandomState(self.random_state).permutation(len(slices))
+        return list(GroupKFold(n_splits=n_folds).split(dense, y, perm[page]))
+
+    def fit(self, X, y, sample_weight=None, groups=None) -> "BodyClassifier":
+        """Learn all stages from a page-ordered feature matrix and labels.
+
+        `groups` names, per row, what must stay in one cross-fitting fold (a site, a page and its
+        copies, pages built from the same strings); without it each page is its own group."""
         dense, hashed = self._split(X)
         y = np.asarray(y)
         w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
         self.classes_ = np.unique(y)
         slices = page_slices(dense[:, 0])
-        groups = np.zeros(len(y), dtype=int)
-        for i, s in enumerate(slices):
-            groups[s] = i
-        n_folds = max(2, min(self.n_folds, len(slices)))
-        # Pages are shuffled into folds by a seeded permutation so training is reproducible.
-        perm = np.random.RandomState(self.random_state).permutation(len(slices))
-        folds = list(GroupKFold(n_splits=n_folds).split(dense, y, perm[groups]))
+        folds = self._folds(dense, y, slices, groups)
         p_text = self._oof(self._text_model(), hashed, y, w, folds)
         self.text_model_ = self._text_model().fit(hashed, y, sample_weight=w)
         first_X = self._stack(dense, p_text, None, slices)

@@ -27,6 +27,14 @@ class LabelledPage:
     paragraphs: Sequence["Paragraph"]
     labels: Sequence[str]
     weight: float = 1.0
+    # Pages that share text (a site's pages, a page and its copies) share a group: the model's
+    # cross-fitting keeps a group in one fold, so no stage is fitted on text it is then scored on.
+    group: str = ""
+
+    @property
+    def fold_group(self) -> str:
+        """The group the model's cross-fitting keeps together (the page itself when none is given)."""
+        return self.group or self.id
 
 
 def make_pipeline(random_state: int = 0, **model_params) -> Pipeline:
@@ -60,8 +68,9 @@ def fit(pages: Sequence[LabelledPage], random_state: int = 0, **model_params) ->
     paragraphs, labels, weights = training_rows(pages)
     if not paragraphs:
         raise ValueError("no labelled paragraphs to train on")
+    groups = [page.fold_group for page in pages if page.paragraphs for _ in page.paragraphs]
     pipe = make_pipeline(random_state=random_state, **model_params)
-    pipe.fit(paragraphs, labels, model__sample_weight=weights)
+    pipe.fit(paragraphs, labels, model__sample_weight=weights, model__groups=groups)
     return pipe, training_summary(pages, labels, pipe)
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional, Sequence
 
+from classifier.model import fold_of
 from classifier.train import LabelledPage
 
 from .language import LanguageBackend, assign_languages
@@ -132,7 +133,8 @@ def _paragraphs(items: Sequence[tuple[str, str, int]], html: bool, rng: random.R
         if html:
             kind, dom = _html_dom(text, group, rng)
         else:
-            kind, dom = "text", DomContext(group=group)
+            # as segment_text gives a plain-text dump: every line between blank lines is a block
+            kind, dom = "text", DomContext(group=i)
         out.append(Paragraph(text=text, index=i, kind=kind, dom=dom))
     return out
 
@@ -159,14 +161,15 @@ def inject(page: LabelledPage, pool: BoilerplatePool, rng: random.Random,
     paragraphs = []
     for i, (p, text, _label, group) in enumerate(items):
         if p is None:
-            kind, dom = _html_dom(text, group, rng) if html else ("text", DomContext(group=group))
+            # in plain text every inserted line is a block of its own, as segment_text gives it
+            kind, dom = _html_dom(text, group, rng) if html else ("text", DomContext(group=_GROUP_BASE + i))
             if html:
                 dom = replace(dom, ancestors=_inserted_ancestors(items, i, group, rng))
             p = Paragraph(text=text, index=i, kind=kind, dom=dom)
         paragraphs.append(p.with_(index=i))
     paragraphs, _ = assign_languages(paragraphs, backend)
     return LabelledPage(page.id + "#inject", page.source + "#inject", paragraphs,
-                        [l for _, _, l, _ in items], page.weight)
+                        [l for _, _, l, _ in items], page.weight, group=page.fold_group)
 
 
 def _inserted_ancestors(items: Sequence[tuple], i: int, group: int, rng: random.Random) -> tuple[int, ...]:
@@ -196,7 +199,7 @@ def synthetic_page(lang: str, bodies: Sequence[str], titles: Sequence[str], pool
         pos = rng.choice((0, len(items), rng.randint(0, len(items))))
         items[pos:pos] = block
     paragraphs, _ = assign_languages(_paragraphs(items, html, rng), backend)
-    return LabelledPage(f"synthetic:{lang}:{n}", "synthetic#html" if html else "synthetic#text",
+    return LabelledPage(synthetic_id(lang, n), "synthetic#html" if html else "synthetic#text",
                         paragraphs, [l for _, l, _ in items])
 
 
@@ -211,17 +214,28 @@ def _first_sentence(text: str) -> str:
 
 def augmented_pages(pages: Sequence[LabelledPage], snippets: Sequence[Snippet], bodies: dict[str, list[str]],
                     backend: LanguageBackend, *, inject_share: float = 0.3, pages_per_lang: int = 40,
-                    seed: int = 0) -> list[LabelledPage]:
-    """New training pages: injected copies of a share of `pages` plus synthetic pages per language."""
+                    seed: int = 0, n_folds: int = 3) -> list[LabelledPage]:
+    """New training pages: injected copies of a share of `pages` plus synthetic pages per language.
+
+    Strings are split into the model's `n_folds` cross-fitting folds (`fold_of`), and a page only
+    draws strings of its own fold: otherwise the stacked stages would learn how far to trust a
+    text model that had already seen, on other pages, every string it is asked about, which on
+    new sources and new articles it never has."""
     rng = random.Random(seed)
-    pool = BoilerplatePool(snippets)
-    out = [inject(p, pool, rng, backend) for p in pages if p.paragraphs and rng.random() < inject_share]
+    pools = [BoilerplatePool([s for s in snippets if fold_of(s.text, n_folds) == k]) for k in range(n_folds)]
+    out = [inject(p, pools[fold_of(p.fold_group, n_folds)], rng, backend)
+           for p in pages if p.paragraphs and rng.random() < inject_share]
     for lang in sorted(bodies):
-        texts = bodies[lang]
-        if len(texts) < 3:
-            continue
-        titles = [first for t in texts if (first := _first_sentence(t)) and len(first) <= 110
-                  and len(first) < 0.7 * len(t)]
+        parts = [[t for t in bodies[lang] if fold_of(t, n_folds) == k] for k in range(n_folds)]
+        titles = [[first for t in texts if (first := _first_sentence(t)) and len(first) <= 110
+                   and len(first) < 0.7 * len(t)] for texts in parts]
         for n in range(pages_per_lang):
-            out.append(synthetic_page(lang, texts, titles, pool, rng, backend, html=n % 2 == 0, n=n))
+            k = fold_of(synthetic_id(lang, n), n_folds)
+            if len(parts[k]) >= 3 and pools[k].keys:
+                out.append(synthetic_page(lang, parts[k], titles[k], pools[k], rng, backend, html=n % 2 == 0, n=n))
     return out
+
+
+def synthetic_id(lang: str, n: int) -> str:
+    """The id (and cross-fitting group) of the n-th synthetic page of a language."""
+    return f"synthetic:{lang}:{n}"

@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
+from urllib.parse import urlsplit
 
 from classifier.align import label_paragraphs
 from classifier.train import LabelledPage
@@ -96,14 +97,25 @@ def labelled_page(rec: PageRecord, settings: Settings = Settings()) -> LabelledP
     else:
         raise ConfigError(f"{rec.source} page {rec.id}: expected fields html+body or page+paragraphs")
     return LabelledPage(id=f"{rec.source}:{rec.id}", source=rec.source, paragraphs=seg.paragraphs,
-                        labels=labels)
+                        labels=labels, group=site_of(r.get("url")))
+
+
+def site_of(url: Optional[str]) -> str:
+    """The site a page came from (host without "www."), "" when unknown: a site's pages share boilerplate."""
+    if not url or not isinstance(url, str):
+        return ""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:      # not a URL (an unclosed IPv6 bracket, say): the page stands alone
+        return ""
+    return "site:" + host.removeprefix("www.") if host else ""
 
 
 def as_plain_text(page: LabelledPage) -> LabelledPage:
     """The same page as a scraper's plain-text dump would give it: no DOM, one block per paragraph."""
     paragraphs = [p.with_(kind="text", dom=DomContext(group=i)) for i, p in enumerate(page.paragraphs)]
     return LabelledPage(id=page.id + "#text", source=page.source + "#text", paragraphs=paragraphs,
-                        labels=page.labels, weight=page.weight)
+                        labels=page.labels, weight=page.weight, group=page.fold_group)
 
 
 def with_text_copies(pages: list[LabelledPage], share: float, seed: int = 0) -> list[LabelledPage]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
@@ -23,7 +24,7 @@ def read_pages(path: Path, settings: Settings, limit: Optional[int], weight: Opt
             continue
         w = weight if weight is not None else (corpus_weight if is_corpus_record(rec.record) else page.weight)
         if w != page.weight:
-            page = LabelledPage(page.id, page.source, page.paragraphs, page.labels, w)
+            page = replace(page, weight=w)
         pages.append(page)
     return pages
 
@@ -52,7 +53,7 @@ def training_pages(base_files: Sequence[Path], user_files: Sequence[Path], optio
         bodies = load_bodies(Path(options["body_paragraphs"]), training=True) if options["body_paragraphs"] else {}
         extra = augmented_pages(base, snippets, bodies, get_backend(settings.lang_backend),
                                 inject_share=options["inject_share"], pages_per_lang=options["pages_per_lang"],
-                                seed=seed)
+                                seed=seed, n_folds=options["folds"])
         print(f"augmented: {len(extra)} pages from {len(snippets)} boilerplate strings and "
               f"{sum(map(len, bodies.values()))} news paragraphs in {len(bodies)} languages", file=sys.stderr)
         base += extra

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -56,3 +57,48 @@ def test_train_command_writes_a_model_and_card_that_load(tmp_path):
     assert card["sha256"] and card["labels"]
     result = cleaner.Cleaner(out).clean(ROOT.joinpath("examples", "sample_article.html").read_text())
     assert result.paragraphs
+
+
+def test_cross_fitting_keeps_a_site_and_its_copies_in_one_fold():
+    # A site's boilerplate repeats on all its pages: if one page were scored by a text model fitted on
+    # its sister pages, the stacked stages would learn to trust that model more than new sites allow.
+    from classifier.model import BodyClassifier
+    from classifier.train import training_rows
+    from cleaner.datasets import as_plain_text, site_of
+    pages = _pages(12)
+    pages = [LabelledPage(p.id, p.source, p.paragraphs, p.labels, group=site_of(f"https://www.site{i % 6}.org/a{i}"))
+             for i, p in enumerate(pages)]
+    pages += [as_plain_text(p) for p in pages[:4]]
+    assert {p.fold_group for p in pages} == {f"site:site{i}.org" for i in range(6)}
+    _, labels, _ = training_rows(pages)
+    groups = np.array([p.fold_group for p in pages for _ in p.paragraphs])
+    sizes = np.cumsum([0] + [len(p.paragraphs) for p in pages])
+    slices = [slice(a, b) for a, b in zip(sizes[:-1], sizes[1:])]
+    for few in (groups, np.where(groups == "site:site0.org", groups, "site:site1.org")):
+        folds = BodyClassifier(n_folds=3)._folds(np.zeros((len(labels), 1)), labels, slices, few)
+        assert len(folds) >= 2
+        for _, scored in folds:
+            assert set(few[scored]).isdisjoint(np.delete(few, scored))
+
+
+def test_site_of_names_the_host_and_survives_what_is_not_a_url():
+    from cleaner.datasets import site_of
+    assert site_of("https://www.Example.com/news/1?x=2") == "site:example.com"
+    assert site_of("http://[::1") == "" and site_of(None) == "" and site_of("no url") == ""
+
+
+def test_augmented_pages_draw_only_strings_of_their_own_fold():
+    from classifier.model import fold_of
+    from cleaner.augment import Snippet, augmented_pages
+    from cleaner.language import get_backend
+    snippets = [Snippet(f"Accept cookie setting number {i} for this site", "en", "consent", "src")
+                for i in range(40)]
+    bodies = {"en": [f"The council met on day {i} and agreed a new budget for the river bridges." for i in range(30)]}
+    pages = augmented_pages(_pages(6), snippets, bodies, get_backend("py3langid"), inject_share=1.0,
+                            pages_per_lang=8, n_folds=3)
+    assert pages
+    for page in pages:
+        k = fold_of(page.fold_group, 3)
+        for p in page.paragraphs:     # consent strings may be joined into one long notice
+            for text in re.findall(r"Accept cookie setting number \d+ for this site|The council .*? bridges\.", p.text):
+                assert fold_of(text, 3) == k, (page.id, text)
