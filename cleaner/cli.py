@@ -141,7 +141,8 @@ def cmd_train(args) -> int:
     card = {"name": Path(args.output).stem, "newsbody_version": _version(), **card,
             "training_files": [str(p) for p in base_files + user_files], "text_copies": options["text_copies"],
             "seed": options["seed"], "corpus_weight": options["corpus_weight"],
-            "augmentation": {k: options[k] for k in ("boilerplate", "body_paragraphs", "inject_share", "pages_per_lang")},
+            "augmentation": {k: options[k] for k in ("boilerplate", "body_paragraphs", "phrases", "inject_share",
+                                                     "pages_per_lang")},
             "thresholds": {"precision": 0.65, "balanced": 0.5, "recall": 0.35}}
     if recipe is not None:
         card.update(base=args.base, base_missing_files=list(recipe.missing),
@@ -263,6 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "(../shared/resources/boilerplate_strings.jsonl); held-out sources are never used")
     t.add_argument("--body-paragraphs", help="JSON Lines of news paragraphs by language for synthetic pages "
                    "(../shared/datasets/langid/dev.jsonl.gz); only the training half is used")
+    t.add_argument("--phrases", help="JSON Lines of the project's own boilerplate strings, added to --boilerplate's "
+                   f"(default {TRAIN_DEFAULTS['phrases']}; '' for none)")
     t.add_argument("--inject-share", type=float,
                    help=f"share of pages copied with injected boilerplate (default {TRAIN_DEFAULTS['inject_share']:g})")
     t.add_argument("--pages-per-lang", type=int,

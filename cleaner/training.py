@@ -12,6 +12,8 @@ from classifier.train import LabelledPage
 
 from .api import Settings
 from .datasets import is_corpus_record, labelled_page, read_records, with_text_copies
+from .errors import ConfigError
+from .recipe import TRAIN_DEFAULTS
 
 
 def read_pages(path: Path, settings: Settings, limit: Optional[int], weight: Optional[float],
@@ -50,7 +52,11 @@ def training_pages(base_files: Sequence[Path], user_files: Sequence[Path], optio
         from .augment import augmented_pages, load_bodies, load_snippets
         from .language import get_backend
         snippets = load_snippets(Path(options["boilerplate"]), held_out=False)
-        bodies = load_bodies(Path(options["body_paragraphs"]), training=True) if options["body_paragraphs"] else {}
+        phrases = phrases_file(options.get("phrases"))
+        if phrases is not None:
+            snippets += load_snippets(phrases, held_out=False)
+        bodies = load_bodies(Path(options["body_paragraphs"]), training=True, n_folds=options["folds"]) \
+            if options["body_paragraphs"] else {}
         extra = augmented_pages(base, snippets, bodies, get_backend(settings.lang_backend),
                                 inject_share=options["inject_share"], pages_per_lang=options["pages_per_lang"],
                                 seed=seed, n_folds=options["folds"])
@@ -59,3 +65,21 @@ def training_pages(base_files: Sequence[Path], user_files: Sequence[Path], optio
         base += extra
     user = read(user_files, options["user_weight"]) if user_files else []
     return base + with_text_copies(user, share, seed=seed)
+
+
+def phrases_file(name: Optional[str]) -> Optional[Path]:
+    """The project's own boilerplate strings to add to augmentation: as named, else in this checkout.
+
+    None for '' (asked for none) or when the default file is not here (an installed package has no corpus)."""
+    if not name:
+        return None
+    path = Path(name)
+    if path.is_file():
+        return path
+    here = Path(__file__).resolve().parent.parent / name
+    if not path.is_absolute() and here.is_file():
+        return here
+    if name == TRAIN_DEFAULTS["phrases"]:
+        print(f"newsbody train: {name} not found, so augmentation uses only --boilerplate's strings", file=sys.stderr)
+        return None
+    raise ConfigError(f"--phrases {name}: no such file ('' trains without the project's own boilerplate strings)")

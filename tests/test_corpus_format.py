@@ -124,3 +124,25 @@ def test_the_checker_names_what_is_wrong():
     assert block_problems(html) == ["paragraph 1 not found in the visible text: 'Body text.'"]
     assert block_problems(html, exact_spacing=False) == []
     assert record_problems(["not", "a", "page"]) == ["a page is a JSON object, not a list"]
+
+
+PHRASES = CORPUS.with_name("boilerplate_phrases.jsonl")
+PHRASE_CATEGORIES = {"consent", "consent_button", "paywall", "newsletter"}
+
+
+def test_our_boilerplate_phrases_follow_the_shared_strings_format_in_every_required_language():
+    rows = [json.loads(line) for line in PHRASES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert all(set(r) == {"text", "lang", "category", "source"} for r in rows)
+    assert {r["source"] for r in rows} == {"newsbody/corpus"}
+    assert {r["category"] for r in rows} == PHRASE_CATEGORIES
+    assert all(r["text"] and r["text"] == r["text"].strip() and "\n" not in r["text"] for r in rows)
+    assert len({(r["lang"], r["text"]) for r in rows}) == len(rows), "a string is listed twice"
+    per_lang = Counter(r["lang"] for r in rows if r["category"] == "consent")
+    assert REQUIRED_LANGS <= set(per_lang) and min(per_lang.values()) >= 10
+
+
+def test_our_boilerplate_phrases_are_training_strings_never_held_out():
+    from cleaner.augment import HELD_OUT_SOURCES, load_snippets
+    assert "newsbody/corpus" not in HELD_OUT_SOURCES
+    assert len(load_snippets(PHRASES, held_out=False)) == len(PHRASES.read_text(encoding="utf-8").splitlines())
+    assert load_snippets(PHRASES, held_out=True) == []
