@@ -66,16 +66,8 @@ def load_snippets(path: Path, held_out: bool) -> list[Snippet]:
     return out
 
 
-_JOINED_PER_FOLD = 40
-
-
-def load_bodies(path: Path, training: bool, n_folds: int = 1) -> dict[str, list[str]]:
-    """News paragraphs per language: the paragraph bucket, plus sentences joined three by three.
-
-    With n_folds > 1 (training), sentences are joined only with sentences of their own
-    cross-fitting fold, in several seeded orders, and a joined paragraph is kept only when
-    `fold_of` puts it in that fold too: languages without a paragraph bucket get more varied
-    paragraphs, and no sentence is in two folds."""
+def load_bodies(path: Path, training: bool) -> dict[str, list[str]]:
+    """News paragraphs per language: the paragraph bucket, plus 3 joined sentences where it is thin."""
     paragraphs: dict[str, list[str]] = defaultdict(list)
     sentences: dict[str, list[str]] = defaultdict(list)
     with gzip.open(path, "rt", encoding="utf-8") as f:
@@ -89,23 +81,8 @@ def load_bodies(path: Path, training: bool, n_folds: int = 1) -> dict[str, list[
                 sentences[r["lang"]].append(r["text"])
     for lang, sents in sentences.items():
         joiner = "" if lang in ("zh", "ja", "th") else " "
-        if n_folds <= 1:
-            paragraphs[lang] += [joiner.join(sents[i:i + 3]) for i in range(0, len(sents) - 2, 3)]
-            continue
-        for k in range(n_folds):
-            own = [t for t in sents if fold_of(t, n_folds) == k]
-            rng = random.Random(f"{lang}:{k}")
-            joined: dict[str, None] = {}
-            for _ in range(30):
-                i = 0
-                while i + 2 <= len(own) and len(joined) < _JOINED_PER_FOLD:
-                    n = rng.randint(2, 4)
-                    text = joiner.join(own[i:i + n])
-                    if fold_of(text, n_folds) == k:
-                        joined[text] = None
-                    i += n
-                rng.shuffle(own)
-            paragraphs[lang] += list(joined)
+        for i in range(0, len(sents) - 2, 3):
+            paragraphs[lang].append(joiner.join(sents[i:i + 3]))
     return dict(paragraphs)
 
 

@@ -264,8 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "(../shared/resources/boilerplate_strings.jsonl); held-out sources are never used")
     t.add_argument("--body-paragraphs", help="JSON Lines of news paragraphs by language for synthetic pages "
                    "(../shared/datasets/langid/dev.jsonl.gz); only the training half is used")
-    t.add_argument("--phrases", help="JSON Lines of the project's own boilerplate strings, added to --boilerplate's "
-                   f"(default {TRAIN_DEFAULTS['phrases']}; '' for none)")
+    t.add_argument("--phrases", help="JSON Lines of more boilerplate strings to inject besides --boilerplate's, "
+                   "e.g. corpus/boilerplate_phrases.jsonl (default: none)")
     t.add_argument("--inject-share", type=float,
                    help=f"share of pages copied with injected boilerplate (default {TRAIN_DEFAULTS['inject_share']:g})")
     t.add_argument("--pages-per-lang", type=int,

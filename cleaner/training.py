@@ -13,7 +13,6 @@ from classifier.train import LabelledPage
 from .api import Settings
 from .datasets import is_corpus_record, labelled_page, read_records, with_text_copies
 from .errors import ConfigError
-from .recipe import TRAIN_DEFAULTS
 
 
 def read_pages(path: Path, settings: Settings, limit: Optional[int], weight: Optional[float],
@@ -55,8 +54,7 @@ def training_pages(base_files: Sequence[Path], user_files: Sequence[Path], optio
         phrases = phrases_file(options.get("phrases"))
         if phrases is not None:
             snippets += load_snippets(phrases, held_out=False)
-        bodies = load_bodies(Path(options["body_paragraphs"]), training=True, n_folds=options["folds"]) \
-            if options["body_paragraphs"] else {}
+        bodies = load_bodies(Path(options["body_paragraphs"]), training=True) if options["body_paragraphs"] else {}
         extra = augmented_pages(base, snippets, bodies, get_backend(settings.lang_backend),
                                 inject_share=options["inject_share"], pages_per_lang=options["pages_per_lang"],
                                 seed=seed, n_folds=options["folds"])
@@ -68,9 +66,9 @@ def training_pages(base_files: Sequence[Path], user_files: Sequence[Path], optio
 
 
 def phrases_file(name: Optional[str]) -> Optional[Path]:
-    """The project's own boilerplate strings to add to augmentation: as named, else in this checkout.
+    """A file of more boilerplate strings to inject (`--phrases`): as named, else in this checkout.
 
-    None for '' (asked for none) or when the default file is not here (an installed package has no corpus)."""
+    None for '' or None (the default: see corpus/README.md for what these strings did to held-out recall)."""
     if not name:
         return None
     path = Path(name)
@@ -79,7 +77,5 @@ def phrases_file(name: Optional[str]) -> Optional[Path]:
     here = Path(__file__).resolve().parent.parent / name
     if not path.is_absolute() and here.is_file():
         return here
-    if name == TRAIN_DEFAULTS["phrases"]:
-        print(f"newsbody train: {name} not found, so augmentation uses only --boilerplate's strings", file=sys.stderr)
-        return None
-    raise ConfigError(f"--phrases {name}: no such file ('' trains without the project's own boilerplate strings)")
+    raise ConfigError(f"--phrases {name}: no such file; give a JSON Lines file of boilerplate strings "
+                      "such as corpus/boilerplate_phrases.jsonl, or leave --phrases out")
