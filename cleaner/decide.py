@@ -100,19 +100,22 @@ def boilerplate_kind(p: Paragraph, page_lang: Optional[str]) -> str:
 def title_index(paragraphs: Sequence[Paragraph], probabilities: Sequence[Mapping[str, float]],
                 threshold: float, title_hint: Optional[str] = None) -> Optional[int]:
     """The headline: the not-kept paragraph most likely a title in the page's first half,
-    else the longest one there that repeats the page's <title> (with or without its site part).
+    unless the page's <title> names another: then the longest paragraph there repeating it.
 
     A paragraph repeating the <title> is the headline even when the model would keep it: the
     headline goes to Result.title, not into the body. The longest, because "Headline | Site"
-    also matches the site's name in the masthead."""
+    also matches the site's name in the masthead, which the model may also find title-like."""
     best, best_p = None, 0.5
     limit = max(5, len(paragraphs) // 2)
     for i, (p, pr) in enumerate(zip(paragraphs[:limit], probabilities[:limit])):
         if pr.get("body", 0.0) < threshold and pr.get("title", 0.0) > best_p:
             best, best_p = i, pr["title"]
-    if best is None and title_hint:
+    if title_hint:
         matching = [i for i, p in enumerate(paragraphs[:limit]) if matches_title(p.text, title_hint)]
-        best = max(matching, key=lambda i: (len(paragraphs[i].text), -i), default=None)
+        longest = max(matching, key=lambda i: (len(paragraphs[i].text), -i), default=None)
+        if best is None or (longest is not None and best in matching
+                            and len(paragraphs[longest].text) > len(paragraphs[best].text)):
+            best = longest
     return best
 
 
