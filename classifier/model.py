@@ -1,6 +1,6 @@
 """The scikit-learn estimator: P(label) per paragraph, then a pass that sees the neighbours' P.
 
-Three stages, stacked with out-of-fold predictions grouped by page so that no stage
+Three stages, stacked with out-of-fold predictions grouped by site, page copy and string so that no stage
 learns from predictions made on its own training rows:
   1. a linear model over the hashed tokens (words, word pairs, class/id tokens) → P(label);
   2. gradient-boosted trees over the numeric features + stage 1 → P(body) (body against the rest);
