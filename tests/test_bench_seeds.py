@@ -1,0 +1,33 @@
+"""bench/seeds.py: the recipe it trains and the spread table it prints."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from conftest import ROOT
+
+_spec = importlib.util.spec_from_file_location("bench_seeds", ROOT / "bench" / "seeds.py")
+seeds = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(seeds)
+
+
+def test_train_command_is_the_models_readme_recipe_with_the_seed_and_extra_options():
+    cmd = seeds.train_command(2, Path("out/seed2.joblib"), ["--pages-per-lang", "120"])
+    readme = (ROOT / "models" / "README.md").read_text()
+    for name in seeds.TRAIN_SETS:
+        assert f"$D/{name}/train.jsonl.gz" in readme
+        assert any(arg.endswith(f"{name}/train.jsonl.gz") for arg in cmd)
+    assert cmd[cmd.index("--seed") + 1] == "2"
+    assert cmd[-2:] == ["--pages-per-lang", "120"]
+    assert not any(arg.endswith("dev.jsonl.gz") and "langid" not in arg for arg in cmd[:cmd.index("--dev")])
+
+
+def test_table_gives_each_column_its_mean_and_range():
+    rows = {"seed 0": {"dragnet": 0.9, "body": 0.99, "langs missing": 5},
+            "seed 1": {"dragnet": 0.8, "body": 0.96, "langs missing": 23}}
+    lines = seeds.table(rows)
+    mean_row = next(line for line in lines if line.startswith("| **mean**"))
+    min_row = next(line for line in lines if line.startswith("| **min**"))
+    assert "| 0.8500 |" in mean_row and "| 97.50 |" in mean_row and "| 14 |" in mean_row
+    assert "| 0.8000 |" in min_row and "| 96.00 |" in min_row and "| 5 |" in min_row
+    assert lines[2].count("–") == len(seeds.DEV_SETS) - 1 + 3   # columns a row lacks are shown as –
