@@ -41,7 +41,10 @@ BODIES = DATASETS / "langid" / "dev.jsonl.gz"
 
 
 def train_command(seed: int, output: Path, extra: list[str]) -> list[str]:
-    """`newsbody train` with the shipped recipe (models/README.md), this seed and the extra options."""
+    """`newsbody train` with the shipped recipe (models/README.md), this seed and the extra options.
+
+    Spelled out rather than `--base default`: a base recipe also carries the shipped card's model
+    parameters, which would override the defaults of the code being compared."""
     return [sys.executable, "-m", "cleaner.cli", "train",
             "--data", *[str(DATASETS / name / "train.jsonl.gz") for name in TRAIN_SETS],
             "--boilerplate", str(BOILERPLATE), "--body-paragraphs", str(BODIES),
