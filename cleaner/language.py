@@ -8,11 +8,14 @@ import os
 import re
 import threading
 from bisect import bisect_left, bisect_right
-from collections import Counter
+from collections import Counter, OrderedDict
 from typing import Any, NamedTuple, Optional, Protocol, Sequence
+
+import numpy as np
 
 from . import lang_words
 from .errors import ConfigError
+from .ngram_scores import NgramScorer
 from .paragraph import Paragraph
 
 # A paragraph's own detection is trusted when it has at least this many letters and this confidence.
@@ -156,6 +159,9 @@ class _LazyBackend:
         ranked = self._rank(model, text)
         return (ranked[0][0] or None, ranked[0][1]) if ranked else (None, 0.0)
 
+    def _detect_many(self, model: Any, texts: Sequence[str]) -> list[tuple[Optional[str], float]]:
+        return [self._detect(model, text) for text in texts]
+
     def _cleaned(self, text: str) -> Optional[str]:
         if not isinstance(text, str):
             return None
@@ -164,13 +170,18 @@ class _LazyBackend:
 
     def detect(self, text: str) -> tuple[Optional[str], float]:
         """Return (ISO 639-1 code, confidence), or (None, 0.0) when the text has no letters."""
-        cleaned = self._cleaned(text)
-        if cleaned is None:
-            return None, 0.0
-        lang, conf = self._detect(self._get_model(), cleaned)
-        if lang is None:
-            return None, 0.0
-        return lang, min(1.0, max(0.0, float(conf)))
+        return self.detect_many([text])[0]
+
+    def detect_many(self, texts: Sequence[str]) -> list[tuple[Optional[str], float]]:
+        """detect() for each text, in one model call where the backend can score many at once."""
+        cleaned = [self._cleaned(text) for text in texts]
+        todo = [i for i, text in enumerate(cleaned) if text is not None]
+        found = self._detect_many(self._get_model(), [cleaned[i] for i in todo]) if todo else []
+        out: list[tuple[Optional[str], float]] = [(None, 0.0)] * len(texts)
+        for i, (lang, conf) in zip(todo, found):
+            if lang is not None:
+                out[i] = (lang, min(1.0, max(0.0, float(conf))))
+        return out
 
     def rank(self, text: str) -> list[tuple[str, float]]:
         """Languages by probability, best first (a model may leave out the unlikely ones)."""
@@ -268,53 +279,40 @@ class Py3LangidBackend(_LazyBackend):
     def _load(self) -> Any:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-        loader = getattr(LanguageIdentifier, "from_pickled_model", None) or LanguageIdentifier.from_model_file
-        identifier = loader(MODEL_FILE, norm_probs=True)
-        labels = list(dict.fromkeys(identifier.nb_classes))
+        identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        # Our scorer keeps the arrays; the identifier's Python lists of 10^5 numbers go with it.
+        full = NgramScorer.from_identifier(identifier)
+        del identifier
+        labels = list(dict.fromkeys(full.classes))
         if self.everything:
-            return [self._tier(identifier)]
+            return [self._tier(full)]
         wanted = self.languages or DEFAULT_LANGUAGES
         missing = sorted(set(wanted) - {_normalise(label) for label in labels})
         if missing:
             raise ConfigError(f"py3langid has no model for {missing}; it supports: "
                               f"{', '.join(sorted({str(_normalise(x)) for x in labels if _normalise(x)}))}")
         if self.languages:
-            return [self._tier(self._restricted(identifier, [lab for lab in labels if _normalise(lab) in wanted]))]
+            return [self._tier(self._restricted(full, [lab for lab in labels if _normalise(lab) in wanted]))]
         # One copy of the tables for both tiers: the core languages' columns come first, so the short-text
         # tier is a view of the default tier's first columns, and the full tables are freed (~40 MB).
         core = [lab for lab in labels if _normalise(lab) in CORE_LANGUAGES]
-        default = self._restricted(identifier, core + [lab for lab in labels if _normalise(lab) in wanted
-                                                       and _normalise(lab) not in CORE_LANGUAGES])
-        n_core = sum(1 for label in default.nb_classes if label in set(core))
-        return [self._tier(default), self._tier(self._restricted(default, None, n_core))]
+        default = self._restricted(full, core + [lab for lab in labels if _normalise(lab) in wanted
+                                                 and _normalise(lab) not in CORE_LANGUAGES])
+        n_core = sum(1 for label in default.classes if label in set(core))
+        return [self._tier(default), self._tier(default.restricted(slice(0, n_core)))]
 
     @staticmethod
-    def _restricted(identifier: Any, labels: Optional[list[str]], first: Optional[int] = None) -> Any:
-        """A copy of a py3langid identifier answering only `labels` (in that order), or only its `first` columns."""
-        import copy
-
-        tier = copy.copy(identifier)    # shares the n-gram automaton; the score tables are its own (or views)
-        classes = identifier.nb_classes
-        if labels is not None:
-            # every column of each label (py3langid may hold a label twice, e.g. sr in two scripts)
-            order = [i for label in labels for i, c in enumerate(classes) if c == label]
-            tier.nb_ptc = identifier.nb_ptc[:, order]
-            tier.nb_pc = identifier.nb_pc[order]
-            tier.nb_classes = [classes[i] for i in order]
-        else:
-            tier.nb_ptc = identifier.nb_ptc[:, :first]
-            tier.nb_pc = identifier.nb_pc[:first]
-            tier.nb_classes = list(classes[:first])
-        tier._full_model = tier.nb_ptc, tier.nb_pc, tier.nb_classes
-        tier._set_alias_pairs()
-        return tier
+    def _restricted(scorer: NgramScorer, labels: list[str]) -> NgramScorer:
+        """The scorer answering only `labels`, in that order (every column of a label py3langid holds
+        twice, e.g. sr in two scripts)."""
+        return scorer.restricted([i for label in labels for i, c in enumerate(scorer.classes) if c == label])
 
     @staticmethod
-    def _tier(identifier: Any) -> tuple[Any, dict[str, str], set[str]]:
+    def _tier(scorer: NgramScorer) -> tuple[NgramScorer, dict[str, str], set[str]]:
         # Label → ISO code ("zxx" → "": no language), and the codes several labels share (ar: ar, ary, arz).
-        codes = {label: _normalise(label) or "" for label in identifier.nb_classes}
+        codes = {label: _normalise(label) or "" for label in scorer.classes}
         shared = {code for code, n in Counter(codes.values()).items() if n > 1}
-        return identifier, codes, shared
+        return scorer, codes, shared
 
     @staticmethod
     def _pick(tiers: list[Any], text: str) -> Any:
@@ -324,23 +322,39 @@ class Py3LangidBackend(_LazyBackend):
         return tiers[0]
 
     def _rank(self, tiers: Any, text: str) -> list[tuple[str, float]]:
-        identifier, codes, _ = self._pick(tiers, text)
-        return _merged((codes.get(label, ""), prob) for label, prob in identifier.rank(text))
+        scorer, codes, _ = self._pick(tiers, text)
+        ranked = scorer.ranking(scorer.probabilities([text])[0])
+        return _merged((codes.get(label, ""), prob) for label, prob in ranked)
 
     def _detect(self, tiers: Any, text: str) -> tuple[Optional[str], float]:
-        identifier, codes, shared = self._pick(tiers, text)
-        ranked = identifier.rank(text)      # one scoring serves the answer and, when needed, the merge
-        if not ranked:
-            return None, 0.0
-        label, conf = ranked[0]
-        if conf * len(identifier.nb_classes) < 1.001:
+        return self._detect_many(tiers, [text])[0]
+
+    def _detect_many(self, tiers: Any, texts: Sequence[str]) -> list[tuple[Optional[str], float]]:
+        # One scoring per tier for all its texts: the n-gram walk and the sums run as array operations.
+        by_tier: dict[int, list[int]] = {}
+        for i, text in enumerate(texts):
+            by_tier.setdefault(id(self._pick(tiers, text)), []).append(i)
+        out: list[tuple[Optional[str], float]] = [(None, 0.0)] * len(texts)
+        for tier in tiers:
+            positions = by_tier.get(id(tier))
+            if positions:
+                rows = tier[0].probabilities([texts[i] for i in positions])
+                for i, row in zip(positions, rows):
+                    out[i] = self._answer(tier, row)
+        return out
+
+    @staticmethod
+    def _answer(tier: Any, row: np.ndarray) -> tuple[Optional[str], float]:
+        scorer, codes, shared = tier
+        label, conf = scorer.best(row)
+        if conf * len(scorer.classes) < 1.001:
             # Uniform: none of the model's n-grams is in the text. The first label (ar, which merges
             # three) would "win"; the honest answer is none.
             return None, 0.0
         code = codes.get(label, "")
         # A label without varieties holding ≥ 0.5 cannot be outvoted by any merged group.
         if conf < 0.5 or code in shared:
-            merged = _merged((codes.get(lab, ""), prob) for lab, prob in ranked)
+            merged = _merged((codes.get(lab, ""), prob) for lab, prob in scorer.ranking(row))
             code, conf = merged[0] if merged else ("", 0.0)
         return (code, float(conf)) if code else (None, 0.0)
 
@@ -656,7 +670,7 @@ class _Detection(NamedTuple):
 def _script_detection(text: str, backend: LanguageBackend) -> tuple[Optional[_Detection], tuple]:
     """What letters and script alone settle: no letters, or a script one language writes; else None.
 
-    Also returns the text without noise and its letter counts, for _model_detection."""
+    Also returns the text without noise and its letter counts, for _model_detections."""
     text = _strip_noise(text)
     letters, han, script_lang, share = _letters_and_script(text)
     if not letters:
@@ -670,27 +684,47 @@ def _script_detection(text: str, backend: LanguageBackend) -> tuple[Optional[_De
 
 def _detect_paragraph(text: str, backend: LanguageBackend) -> _Detection:
     settled, shaped = _script_detection(text, backend)
-    return settled if settled is not None else _model_detection(shaped, backend)
+    return settled if settled is not None else _model_detections([shaped], backend)[0]
 
 
 # Pages of one site repeat their notices, footers and teasers: their detections are remembered.
 DETECTION_CACHE_SIZE = 4096
+_remembered: OrderedDict[tuple, _Detection] = OrderedDict()
+_remembered_lock = threading.Lock()
 
 
-def _remembered(shaped: tuple, backend: LanguageBackend) -> _Detection:
-    """_model_detection, from memory when the same text was detected lately (our own backends only)."""
-    if isinstance(backend, _LazyBackend):
-        return _remembered_detection(*shaped, backend)
-    return _model_detection(shaped, backend)
+def _model_detections(shaped: Sequence[tuple], backend: LanguageBackend) -> list[_Detection]:
+    """_detection for each (text, letters, han) from _script_detection: the texts not detected lately
+    go to the backend in one call; our own backends' answers are remembered."""
+    remember = isinstance(backend, _LazyBackend)
+    out: list[Optional[_Detection]] = [None] * len(shaped)
+    todo = list(range(len(shaped)))
+    if remember:
+        with _remembered_lock:
+            for i, key in enumerate(shaped):
+                out[i] = _remembered.get((key, backend))
+                if out[i] is not None:
+                    _remembered.move_to_end((key, backend))
+        todo = [i for i, d in enumerate(out) if d is None]
+    texts = [shaped[i][0] for i in todo]
+    detect_many = getattr(backend, "detect_many", None)
+    guesses = detect_many(texts) if detect_many is not None else [backend.detect(text) for text in texts]
+    for i, guess in zip(todo, guesses):
+        out[i] = _detection(*shaped[i], backend, guess)
+    if remember and todo:
+        with _remembered_lock:
+            for i in todo:
+                _remembered[(shaped[i], backend)] = out[i]
+            while len(_remembered) > DETECTION_CACHE_SIZE:
+                _remembered.popitem(last=False)
+    return out
 
 
-def _model_detection(shaped: tuple, backend: LanguageBackend) -> _Detection:
-    return _detection(*shaped, backend)
-
-
-def _detection(text: str, letters: int, han: int, backend: LanguageBackend) -> _Detection:
+def _detection(text: str, letters: int, han: int, backend: LanguageBackend,
+               guess: tuple[Optional[str], float]) -> _Detection:
+    """A paragraph's language from the backend's guess for its text, the script and the rules for relatives."""
     allowed = getattr(backend, "choices", getattr(backend, "languages", None))
-    lang, conf = backend.detect(text)
+    lang, conf = guess
     # Short texts get confident but random answers (langdetect says "X" is Somali at 0.99999): length matters too.
     # A Han character carries about a word's worth of evidence, so it counts twice towards the minimum.
     reliable = lang is not None and letters + han >= MIN_RELIABLE_LETTERS and conf >= MIN_RELIABLE_CONF
@@ -714,7 +748,6 @@ def _detection(text: str, letters: int, han: int, backend: LanguageBackend) -> _
     return _Detection(lang, conf, letters, reliable, han)
 
 
-_remembered_detection = functools.lru_cache(maxsize=DETECTION_CACHE_SIZE)(_detection)
 
 
 def detect_language(text: str, backend: str = DEFAULT_BACKEND,
@@ -733,16 +766,12 @@ def assign_languages(paragraphs: Sequence[Paragraph],
     # one takes the language of its block or page whatever its own guess, so its guess is needed only
     # on a page where nothing is reliable.
     settled = [_script_detection(p.text, backend) for p in paragraphs]
-    found: list[_Detection] = []
-    for d, shaped in settled:
-        if d is None:
-            _, letters, han = shaped
-            d = _remembered(shaped, backend) if letters + han >= MIN_RELIABLE_LETTERS \
-                else _Detection(None, 0.0, letters, False, han)
-        found.append(d)
+    found: list[_Detection] = [d if d is not None else _Detection(None, 0.0, letters, False, han)
+                               for d, (_, letters, han) in settled]
+    _detect_where(found, settled, backend,
+                  lambda d, shaped: d.lang is None and shaped[1] + shaped[2] >= MIN_RELIABLE_LETTERS)
     if not any(d.reliable for d in found):
-        found = [d if d.lang is not None or not d.letters or d.reliable else _remembered(shaped, backend)
-                 for d, (_, shaped) in zip(found, settled)]
+        _detect_where(found, settled, backend, lambda d, shaped: d.lang is None and d.letters > 0)
 
     # Page language: letter-weighted vote of the trustworthy detections, so a long article outvotes
     # a cookie notice and many short menu items; with no trustworthy one, every detection votes.
@@ -784,6 +813,13 @@ def assign_languages(paragraphs: Sequence[Paragraph],
                 lang, conf = src_lang, INHERITED_CONF_FACTOR * src_conf
         out.append(p.with_(lang=lang, lang_conf=conf))
     return out, page_lang
+
+
+def _detect_where(found: list[_Detection], settled: list, backend: LanguageBackend, wanted) -> None:
+    """Replace found[i] by the model's detection where wanted(found[i], shaped text) holds, in one batch."""
+    todo = [i for i, (d, (_, shaped)) in enumerate(zip(found, settled)) if wanted(d, shaped)]
+    for i, d in zip(todo, _model_detections([settled[i][1] for i in todo], backend)):
+        found[i] = d
 
 
 def _nearest(positions: list[int], i: int) -> Optional[int]:
