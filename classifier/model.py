@@ -20,6 +20,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.utils.validation import check_is_fitted
 
 from .features import DENSE_NAMES, N_DENSE, page_slices
+from .ranked_trees import ranked_trees
 
 try:    # the compiled tree walk behind HistGradientBoostingClassifier.predict_proba
     from sklearn.ensemble._hist_gradient_boosting._predictor import _predict_from_raw_data
@@ -88,17 +89,21 @@ def fold_of(group: str, n_folds: int) -> int:
 
 
 def tree_proba(trees: HistGradientBoostingClassifier, X: np.ndarray) -> np.ndarray:
-    """trees.predict_proba(X), the same numbers, without scikit-learn's per-tree Python overhead.
+    """trees.predict_proba(X), the same numbers, without scikit-learn's per-tree overhead.
 
-    A page is a few hundred rows and the model has hundreds of trees: sklearn's per-call input
-    checks, partials and thread set-up cost more than walking the trees. One thread: parallelism
-    belongs across pages.
+    A page is a few hundred rows and the model has hundreds of trees: one call into compiled code
+    per tree costs more than walking it, so the trees are walked by one compiled loop
+    (classifier/ranked_trees.py). Rows with missing values, and scikit-learn layouts that loop does
+    not fit, take the per-tree walk. One thread: parallelism belongs across pages.
     """
-    if _predict_from_raw_data is None or getattr(trees, "is_categorical_", None) is not None:
-        return trees.predict_proba(X)
     X = np.ascontiguousarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] != trees.n_features_in_:
         return trees.predict_proba(X)      # let scikit-learn raise its own error
+    ranked = ranked_trees(trees)
+    if ranked is not None and not np.isnan(X).any():
+        return trees._loss.predict_proba(ranked.raw(X))
+    if _predict_from_raw_data is None or getattr(trees, "is_categorical_", None) is not None:
+        return trees.predict_proba(X)
     known_cat_bitsets, f_idx_map = trees._bin_mapper.make_known_categories_bitsets()
     raw = np.zeros((X.shape[0], trees.n_trees_per_iteration_), dtype=trees._baseline_prediction.dtype, order="F")
     raw += trees._baseline_prediction

@@ -1,0 +1,47 @@
+"""The trees walked by one compiled loop give scikit-learn's own probabilities, bit for bit."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+from classifier.model import tree_proba
+from classifier.ranked_trees import ranked_trees
+
+
+def _data(n_classes: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.RandomState(seed)
+    X = np.column_stack([
+        rng.rand(600),                                  # continuous
+        rng.randint(0, 5, 600) / 4.0,                   # few values: thresholds fall on them
+        np.log1p(rng.randint(0, 300, 600)),
+        1.0 - 10.0 ** -rng.uniform(3, 13, 600),         # probabilities near 1, beyond float32's reach
+    ])
+    y = (X[:, 0] + X[:, 1] + (X[:, 3] > 1 - 1e-8) + rng.rand(600) * 0.5) * n_classes // 3.5
+    return X, np.clip(y, 0, n_classes - 1).astype(int)
+
+
+@pytest.mark.parametrize("n_classes", [2, 4])
+def test_same_probabilities_as_scikit_learn(n_classes: int) -> None:
+    X, y = _data(n_classes)
+    model = HistGradientBoostingClassifier(max_iter=30, random_state=0).fit(X, y)
+    test, _ = _data(n_classes, seed=1)
+    test = np.vstack([test, X[:50]])     # rows equal to training values, where thresholds sit
+    assert ranked_trees(model) is not None
+    assert np.array_equal(tree_proba(model, test), model.predict_proba(test))
+
+
+def test_rows_with_missing_values_take_scikit_learns_walk() -> None:
+    X, y = _data(2)
+    X[::7, 2] = np.nan
+    model = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(X, y)
+    assert np.array_equal(tree_proba(model, X), model.predict_proba(X))
+
+
+def test_a_refit_model_is_walked_with_its_new_trees() -> None:
+    X, y = _data(2)
+    model = HistGradientBoostingClassifier(max_iter=10, random_state=0).fit(X, y)
+    first = ranked_trees(model)
+    model.set_params(max_iter=25).fit(X, 1 - y)
+    assert ranked_trees(model) is not first
+    assert np.array_equal(tree_proba(model, X), model.predict_proba(X))
