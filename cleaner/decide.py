@@ -1,6 +1,7 @@
 """Probabilities → keep/drop decisions, each with a short reason a user can read."""
 from __future__ import annotations
 
+import functools
 import re
 from typing import Mapping, Optional, Sequence
 
@@ -73,14 +74,12 @@ _ANY_TEXT_HINT = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in 
 
 def boilerplate_kind(p: Paragraph, page_lang: Optional[str]) -> str:
     """Best explanation of what a dropped paragraph is (consent, navigation, share, …)."""
-    if _ANY_TEXT_HINT.search(p.text):
-        for hint, pattern in _TEXT_HINTS:
-            if pattern.search(p.text):
-                return hint
-    tokens = set(p.dom.tokens)
-    for hint, words in _TOKEN_HINTS:
-        if tokens.intersection(words):
-            return hint
+    hint = _text_hint(p.text) if len(p.text) <= _REMEMBERED_TEXT_CHARS else _find_text_hint(p.text)
+    if hint is not None:
+        return hint
+    hint = _token_hint(p.dom.tokens)
+    if hint is not None:
+        return hint
     d = p.dom
     if d.in_nav:
         return "navigation"
@@ -95,6 +94,32 @@ def boilerplate_kind(p: Paragraph, page_lang: Optional[str]) -> str:
     if page_lang and p.lang and p.lang != page_lang and p.lang_conf >= 0.5:
         return "other language"
     return "other"
+
+
+def _find_text_hint(text: str) -> Optional[str]:
+    """The first text hint whose words the text holds, or None."""
+    if _ANY_TEXT_HINT.search(text):
+        for hint, pattern in _TEXT_HINTS:
+            if pattern.search(text):
+                return hint
+    return None
+
+
+# Dropped lines repeat within a page and across a site's pages (menus, share bars, footers), and a
+# block's class/id tokens are shared by all its lines: their hints are remembered.
+_REMEMBERED_TEXT_CHARS = 200
+_text_hint = functools.lru_cache(maxsize=4096)(_find_text_hint)
+_HINT_OF_TOKEN = {}
+for _hint, _words in reversed(_TOKEN_HINTS):     # the first group naming a token wins
+    _HINT_OF_TOKEN.update(dict.fromkeys(_words, _hint))
+_HINT_RANK = {hint: i for i, (hint, _) in enumerate(_TOKEN_HINTS)}
+
+
+@functools.lru_cache(maxsize=4096)
+def _token_hint(tokens: tuple[str, ...]) -> Optional[str]:
+    """The first token hint (in _TOKEN_HINTS order) any of a block's class/id tokens names, or None."""
+    hints = {_HINT_OF_TOKEN[t] for t in tokens if t in _HINT_OF_TOKEN}
+    return min(hints, key=_HINT_RANK.__getitem__) if hints else None
 
 
 def title_index(paragraphs: Sequence[Paragraph], probabilities: Sequence[Mapping[str, float]],
