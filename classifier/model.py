@@ -238,6 +238,9 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
     def __setstate__(self, state):
         super().__setstate__(state)
         self._lay_out_text_model()
+        for trees in (getattr(self, "first_", None), getattr(self, "second_", None)):
+            if trees is not None:
+                ranked_trees(trees)     # laid out now, not on the first page
 
     def _lay_out_text_model(self) -> None:
         # The text model's weights, one row per label over 2**18 hashed columns, stored column-major:

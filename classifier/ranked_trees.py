@@ -40,36 +40,36 @@ class RankedTrees:
         predictors = self.source = model._predictors     # a refit model gets new ones
         n_features = model.n_features_in_
         nodes = [p.nodes for per_iteration in predictors for p in per_iteration]
-        inner = np.concatenate(nodes)
-        inner = inner[inner["is_leaf"] == 0]
+        every = np.concatenate(nodes)
+        inner = every["is_leaf"] == 0
+        feature = every["feature_idx"].astype(np.int64)
+        threshold = every["num_threshold"]
         # Every threshold the model uses, per feature, sorted: a value's rank is its position among them.
-        self.cuts = [np.unique(inner["num_threshold"][inner["feature_idx"] == f]) for f in range(n_features)]
+        self.cuts = [np.unique(threshold[inner & (feature == f)]) for f in range(n_features)]
         self.used = [f for f in range(n_features) if len(self.cuts[f])]
+        rank = np.full(len(every), float(TREE_UNDEFINED))
+        for f in self.used:
+            at = inner & (feature == f)
+            rank[at] = np.searchsorted(self.cuts[f], threshold[at])
+        laid = np.zeros(len(every), dtype=NODE_DTYPE)
+        laid["left_child"] = np.where(inner, every["left"].astype(np.int64), TREE_LEAF)
+        laid["right_child"] = np.where(inner, every["right"].astype(np.int64), TREE_LEAF)
+        laid["feature"] = np.where(inner, feature, TREE_UNDEFINED)
+        laid["threshold"] = rank
+        laid["n_node_samples"] = every["count"]
+        laid["weighted_n_node_samples"] = every["count"]
+        values = every["value"].astype(np.float64).reshape(-1, 1, 1)
         self.baseline = model._baseline_prediction
         self.n_outputs = model.n_trees_per_iteration_
-        trees = [_Holder(self._tree(n, n_features)) for n in nodes]
         self.stages = np.empty((len(predictors), self.n_outputs), dtype=object)
-        for i, holder in enumerate(trees):
-            self.stages[divmod(i, self.n_outputs)] = holder
-
-    def _tree(self, src: np.ndarray, n_features: int) -> "Tree":
-        leaf = src["is_leaf"].astype(bool)
-        feature = src["feature_idx"].astype(np.int64)
-        rank = np.full(len(src), float(TREE_UNDEFINED))
-        for f in np.unique(feature[~leaf]):
-            at = ~leaf & (feature == f)
-            rank[at] = np.searchsorted(self.cuts[f], src["num_threshold"][at])
-        nodes = np.zeros(len(src), dtype=NODE_DTYPE)
-        nodes["left_child"] = np.where(leaf, TREE_LEAF, src["left"].astype(np.int64))
-        nodes["right_child"] = np.where(leaf, TREE_LEAF, src["right"].astype(np.int64))
-        nodes["feature"] = np.where(leaf, TREE_UNDEFINED, feature)
-        nodes["threshold"] = rank
-        nodes["n_node_samples"] = src["count"]
-        nodes["weighted_n_node_samples"] = src["count"]
-        tree = Tree(n_features, np.array([1], dtype=np.intp), 1)
-        tree.__setstate__({"max_depth": int(src["depth"].max()), "node_count": len(src), "nodes": nodes,
-                           "values": src["value"].astype(np.float64).reshape(-1, 1, 1)})
-        return tree
+        start = 0
+        for i, src in enumerate(nodes):
+            end = start + len(src)
+            tree = Tree(n_features, np.array([1], dtype=np.intp), 1)
+            tree.__setstate__({"max_depth": int(src["depth"].max()), "node_count": len(src),
+                               "nodes": laid[start:end], "values": values[start:end]})
+            self.stages[divmod(i, self.n_outputs)] = _Holder(tree)
+            start = end
 
     def raw(self, X: np.ndarray) -> np.ndarray:
         """The model's raw scores (before the link function) for rows of X without missing values."""
