@@ -684,7 +684,7 @@ def _script_detection(text: str, backend: LanguageBackend) -> tuple[Optional[_De
 
 def _detect_paragraph(text: str, backend: LanguageBackend) -> _Detection:
     settled, shaped = _script_detection(text, backend)
-    return settled if settled is not None else _model_detections([shaped], backend)[0]
+    return settled if settled is not None else _model_detections([shaped], backend, remember=False)[0]
 
 
 # Pages of one site repeat their notices, footers and teasers: their detections are remembered.
@@ -693,10 +693,10 @@ _remembered: OrderedDict[tuple, _Detection] = OrderedDict()
 _remembered_lock = threading.Lock()
 
 
-def _model_detections(shaped: Sequence[tuple], backend: LanguageBackend) -> list[_Detection]:
+def _model_detections(shaped: Sequence[tuple], backend: LanguageBackend, remember: bool = True) -> list[_Detection]:
     """_detection for each (text, letters, han) from _script_detection: the texts not detected lately
-    go to the backend in one call; our own backends' answers are remembered."""
-    remember = isinstance(backend, _LazyBackend)
+    go to the backend in one call; our own backends' answers are remembered (pages, not single texts)."""
+    remember = remember and isinstance(backend, _LazyBackend)
     out: list[Optional[_Detection]] = [None] * len(shaped)
     todo = list(range(len(shaped)))
     if remember:
