@@ -48,10 +48,30 @@ def encode(text: str) -> bytes:
     return unicodedata.normalize("NFC", text).encode("utf8", errors="surrogatepass")
 
 
+class PackedTransitions:
+    """An automaton's transition table in 17 bits an entry: the low 16 as uint16, the 17th packed 8 to a byte.
+
+    py3langid's model has 104,583 states, one more bit than uint16 holds; as uint32 its table took 39 MB,
+    packed 20 MB (a third of this process's language model), for about 0.1 ms more a page."""
+
+    def __init__(self, table: np.ndarray):
+        self.low = table.astype(np.uint16)     # the cast keeps the low 16 bits, with no temporary copy
+        self.high = np.packbits(table >= 1 << 16, bitorder="little")
+
+    def __getitem__(self, index: np.ndarray) -> np.ndarray:
+        high = (self.high[index >> 3] >> (index & 7).astype(np.uint8)) & 1
+        return self.low[index] | (high.astype(np.int32) << 16)
+
+
+def compact_transitions(table: np.ndarray) -> "PackedTransitions | np.ndarray":
+    """The table packed in 17 bits an entry where its states fit, else as it is."""
+    return PackedTransitions(table) if not table.size or int(table.max()) < 1 << 17 else table
+
+
 class NgramScorer:
     """py3langid's model as arrays: the automaton, P(n-gram | language) and the class priors."""
 
-    def __init__(self, transitions: np.ndarray, row_base: np.ndarray, output: np.ndarray, depth: int,
+    def __init__(self, transitions: "PackedTransitions | np.ndarray", row_base: np.ndarray, output: np.ndarray, depth: int,
                  ptc: np.ndarray, pc: np.ndarray, classes: Sequence[str]):
         self.transitions = transitions      # next state = transitions[row_base[state] + byte]
         self.row_base = row_base
@@ -78,7 +98,7 @@ class NgramScorer:
         depth = KNOWN_DEPTHS.get((len(row_of), ptc.shape[0]))
         if depth is None:
             depth = automaton_depth(transitions.reshape(-1, 256), row_of)
-        return cls(transitions, row_of << 8, output, depth, ptc, np.asarray(identifier.nb_pc),
+        return cls(compact_transitions(transitions), row_of << 8, output, depth, ptc, np.asarray(identifier.nb_pc),
                    identifier.nb_classes)
 
     def restricted(self, columns: Sequence[int] | slice) -> "NgramScorer":

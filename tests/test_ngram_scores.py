@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from cleaner import ngram_scores
-from cleaner.ngram_scores import KNOWN_DEPTHS, NgramScorer, automaton_depth
+from cleaner.ngram_scores import KNOWN_DEPTHS, NgramScorer, PackedTransitions, automaton_depth
 
 TEXTS = [
     "The city council approved the new budget on Tuesday after a long debate.",
@@ -47,10 +47,17 @@ def test_a_text_scores_the_same_alone_and_in_any_batch(scorer, monkeypatch) -> N
     assert np.abs(scorer.probabilities(TEXTS) - together).max() < 1e-6
 
 
-def test_the_known_depth_is_the_installed_models_depth(scorer) -> None:
-    shape = (len(scorer.row_base), scorer.ptc.shape[0])
-    measured = automaton_depth(scorer.transitions.reshape(-1, 256), scorer.row_base >> 8)
-    assert KNOWN_DEPTHS.get(shape, measured) == measured
+def test_the_known_depth_is_the_installed_models_depth(identifier, scorer) -> None:
+    table = np.frombuffer(identifier.tk_nextmove, dtype=np.dtype(identifier.tk_nextmove.typecode))
+    measured = automaton_depth(table.reshape(-1, 256), scorer.row_base >> 8)
+    assert KNOWN_DEPTHS.get((len(scorer.row_base), scorer.ptc.shape[0]), measured) == measured
+
+
+def test_the_packed_table_holds_every_transition(identifier, scorer) -> None:
+    table = np.frombuffer(identifier.tk_nextmove, dtype=np.dtype(identifier.tk_nextmove.typecode))
+    assert isinstance(scorer.transitions, PackedTransitions)
+    everything = np.arange(len(table))
+    assert np.array_equal(scorer.transitions[everything], table)
 
 
 def test_restricted_columns_answer_only_those_labels(scorer) -> None:
