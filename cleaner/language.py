@@ -7,11 +7,13 @@ import json
 import os
 import re
 import threading
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import Counter, OrderedDict
 from typing import Any, NamedTuple, Optional, Protocol, Sequence
 
 import numpy as np
+
+from classifier.pagetext import CharClasses, PageChars
 
 from . import lang_words
 from .errors import ConfigError
@@ -80,9 +82,13 @@ def _normalise(code: Optional[str]) -> Optional[str]:
 def _strip_noise(text: str) -> str:
     # Links first, then digits: no link can start inside a run of digits, so this equals one pass of
     # the union. Most paragraphs have no link; the union pattern cost a tenth of detection time.
+    return _DIGITS_RE.sub(" ", _strip_links(text))
+
+
+def _strip_links(text: str) -> str:
     if "@" in text or "://" in text or _WWW_RE.search(text):
-        text = _LINKS_RE.sub(" ", text)
-    return _DIGITS_RE.sub(" ", text)
+        return _LINKS_RE.sub(" ", text)
+    return text
 
 
 def _has_letters(text: str) -> bool:
@@ -172,9 +178,12 @@ class _LazyBackend:
         """Return (ISO 639-1 code, confidence), or (None, 0.0) when the text has no letters."""
         return self.detect_many([text])[0]
 
-    def detect_many(self, texts: Sequence[str]) -> list[tuple[Optional[str], float]]:
-        """detect() for each text, in one model call where the backend can score many at once."""
-        cleaned = [self._cleaned(text) for text in texts]
+    def detect_many(self, texts: Sequence[str], clean: bool = True) -> list[tuple[Optional[str], float]]:
+        """detect() for each text, in one model call where the backend can score many at once.
+
+        clean=False: the texts are already without links and digits (as a page's paragraphs are when
+        assign_languages detects them), so only their length is bounded here."""
+        cleaned = [self._cleaned(text) for text in texts] if clean else [text[:MAX_DETECT_CHARS] for text in texts]
         todo = [i for i, text in enumerate(cleaned) if text is not None]
         found = self._detect_many(self._get_model(), [cleaned[i] for i in todo]) if todo else []
         out: list[tuple[Optional[str], float]] = [(None, 0.0)] * len(texts)
@@ -391,35 +400,57 @@ _SCRIPT_RANGES = sorted([
     (0x19E0, 0x19FF, "km"), (0x3040, 0x30FF, "kana"), (0x31F0, 0x31FF, "kana"), (0xFF66, 0xFF9F, "kana"),
     (0x3400, 0x4DBF, "han"), (0x4E00, 0x9FFF, "han"), (0xF900, 0xFAFF, "han"), (0x20000, 0x3134F, "han"),
 ])
-_SCRIPT_STARTS = [start for start, _, _ in _SCRIPT_RANGES]
 # What the default candidates may answer: the default languages and every script-decided one.
 _DEFAULT_CHOICES = frozenset(DEFAULT_LANGUAGES).union(
     lang for _, _, lang in _SCRIPT_RANGES if lang not in ("kana", "han")).union({"ja", "zh"})
 
 
-def _letters_and_script(text: str) -> tuple[int, int, Optional[str], float]:
-    """Count letters and Han letters; name the language whose unique script writes at least half of them."""
-    if text.isascii():
-        return sum(map(str.isalpha, text)), 0, None, 0.0
-    letters = 0
-    scripts: Counter[str] = Counter()
-    for ch in text:
-        if ch.isalpha():
-            letters += 1
-            if ch >= "\u0370":
-                i = bisect_right(_SCRIPT_STARTS, ord(ch)) - 1
-                if i >= 0 and ord(ch) <= _SCRIPT_RANGES[i][1]:
-                    scripts[_SCRIPT_RANGES[i][2]] += 1
-    if not letters:
-        return 0, 0, None, 0.0
-    kana, han = scripts.pop("kana", 0), scripts.pop("han", 0)
-    if kana and kana + han >= letters / 2:     # Chinese never uses kana; Japanese mixes it with Han
-        return letters, han, "ja", (kana + han) / letters
-    if scripts:
-        lang, count = scripts.most_common(1)[0]
-        if count >= letters / 2:
-            return letters, han, lang, count / letters
-    return letters, han, None, 0.0
+# Script of every code point of the Basic Multilingual Plane (0: none of _SCRIPT_RANGES), as an index
+# into _SCRIPT_NAMES plus one; beyond it only Han has ranges.
+_SCRIPT_NAMES = sorted({name for _, _, name in _SCRIPT_RANGES})
+_SCRIPT_OF = np.zeros(0x10000, dtype=np.uint8)
+for _start, _end, _name in _SCRIPT_RANGES:
+    _SCRIPT_OF[_start:min(_end, 0xFFFF) + 1] = _SCRIPT_NAMES.index(_name) + 1
+_KANA, _HAN = _SCRIPT_NAMES.index("kana"), _SCRIPT_NAMES.index("han")
+_HAN_BEYOND_BMP = [(start, end) for start, end, name in _SCRIPT_RANGES if name == "han" and start >= 0x10000]
+_LETTER = CharClasses({"letter": str.isalpha})
+
+
+def _letters_and_scripts(texts: Sequence[str]) -> list[tuple[int, int, Optional[str], float]]:
+    """Per text: letters, Han letters, and the language whose unique script writes at least half of the
+    letters (with that share), else None; Japanese when kana and Han make at least half. Ties between
+    scripts go to the one met first."""
+    page = PageChars(texts, _LETTER)
+    letters = page.count("letter").tolist()
+    if page.text.isascii():
+        return [(n, 0, None, 0.0) for n in letters]
+    codes = np.frombuffer(page.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    script = _SCRIPT_OF[np.minimum(codes, 0xFFFF)]
+    script[codes > 0xFFFF] = 0
+    for start, end in _HAN_BEYOND_BMP:
+        script[(codes >= start) & (codes <= end)] = _HAN + 1
+    at = np.flatnonzero((script > 0) & page.has("letter")[:-1])
+    if not len(at):
+        return [(n, 0, None, 0.0) for n in letters]
+    n_scripts = len(_SCRIPT_NAMES)
+    cell = page.paragraph_of(at) * n_scripts + script[at].astype(np.int64) - 1     # (text, script)
+    counts = np.bincount(cell, minlength=len(texts) * n_scripts).reshape(len(texts), n_scripts)
+    cells, first = np.unique(cell, return_index=True)
+    met = np.full((len(texts), n_scripts), len(codes), dtype=np.int64)    # where each script is met first
+    met.flat[cells] = at[first]
+    kana, han = counts[:, _KANA].tolist(), counts[:, _HAN].tolist()
+    counts[:, [_KANA, _HAN]] = 0
+    best = np.argmax(counts * (len(codes) + 1) - met, axis=1).tolist()
+    out = []
+    for i, n in enumerate(letters):
+        top = int(counts[i, best[i]])
+        if kana[i] and 2 * (kana[i] + han[i]) >= n:     # Chinese never uses kana; Japanese mixes it with Han
+            out.append((n, han[i], "ja", (kana[i] + han[i]) / n))
+        elif top and 2 * top >= n:
+            out.append((n, han[i], _SCRIPT_NAMES[best[i]], top / n))
+        else:
+            out.append((n, han[i], None, 0.0))
+    return out
 
 
 # --- letters and words that settle what models confuse ----------------------------------------------
@@ -667,23 +698,32 @@ class _Detection(NamedTuple):
         return self.letters + self.han
 
 
-def _script_detection(text: str, backend: LanguageBackend) -> tuple[Optional[_Detection], tuple]:
-    """What letters and script alone settle: no letters, or a script one language writes; else None.
-
-    Also returns the text without noise and its letter counts, for _model_detections."""
-    text = _strip_noise(text)
-    letters, han, script_lang, share = _letters_and_script(text)
-    if not letters:
-        return _Detection(None, 0.0, 0, False), (text, letters, han)
+def _script_detections(texts: Sequence[str], backend: LanguageBackend) -> list[tuple[Optional[_Detection], tuple]]:
+    """What letters and script alone settle for each text: no letters, or a script one language writes;
+    else None. Also returns each text without noise and its letter counts, for _model_detections."""
+    joined = "\n".join(texts)
+    if joined.count("\n") == len(texts) - 1:    # digits in one pass over the page (none spans a line break)
+        if "@" in joined or "://" in joined or _WWW_RE.search(joined):
+            joined = "\n".join(map(_strip_links, texts))
+        cleaned = _DIGITS_RE.sub(" ", joined).split("\n")
+    else:
+        cleaned = [_strip_noise(text) for text in texts]
     allowed = getattr(backend, "choices", getattr(backend, "languages", None))
-    if script_lang and (allowed is None or script_lang in allowed):
-        # A unique script is decisive even for one word, and saves a model call; some backends lack these languages.
-        return _Detection(script_lang, share, letters, True), (text, letters, han)
-    return None, (text, letters, han)
+    out: list[tuple[Optional[_Detection], tuple]] = []
+    for text, (letters, han, script_lang, share) in zip(cleaned, _letters_and_scripts(cleaned)):
+        if not letters:
+            settled = _Detection(None, 0.0, 0, False)
+        elif script_lang and (allowed is None or script_lang in allowed):
+            # A unique script is decisive even for one word, and saves a model call; some backends lack these languages.
+            settled = _Detection(script_lang, share, letters, True)
+        else:
+            settled = None
+        out.append((settled, (text, letters, han)))
+    return out
 
 
 def _detect_paragraph(text: str, backend: LanguageBackend) -> _Detection:
-    settled, shaped = _script_detection(text, backend)
+    settled, shaped = _script_detections([text], backend)[0]
     return settled if settled is not None else _model_detections([shaped], backend, remember=False)[0]
 
 
@@ -694,7 +734,7 @@ _remembered_lock = threading.Lock()
 
 
 def _model_detections(shaped: Sequence[tuple], backend: LanguageBackend, remember: bool = True) -> list[_Detection]:
-    """_detection for each (text, letters, han) from _script_detection: the texts not detected lately
+    """_detection for each (text, letters, han) from _script_detections: the texts not detected lately
     go to the backend in one call; our own backends' answers are remembered (pages, not single texts)."""
     remember = remember and isinstance(backend, _LazyBackend)
     out: list[Optional[_Detection]] = [None] * len(shaped)
@@ -707,8 +747,12 @@ def _model_detections(shaped: Sequence[tuple], backend: LanguageBackend, remembe
                     _remembered.move_to_end((key, backend))
         todo = [i for i, d in enumerate(out) if d is None]
     texts = [shaped[i][0] for i in todo]
-    detect_many = getattr(backend, "detect_many", None)
-    guesses = detect_many(texts) if detect_many is not None else [backend.detect(text) for text in texts]
+    if isinstance(backend, _LazyBackend):
+        guesses = backend.detect_many(texts, clean=False)     # _script_detections stripped them
+    elif hasattr(backend, "detect_many"):
+        guesses = backend.detect_many(texts)
+    else:
+        guesses = [backend.detect(text) for text in texts]
     for i, guess in zip(todo, guesses):
         out[i] = _detection(*shaped[i], backend, guess)
     if remember and todo:
@@ -765,7 +809,7 @@ def assign_languages(paragraphs: Sequence[Paragraph],
     # The model runs only where its answer can count: on texts long enough to be reliable. A shorter
     # one takes the language of its block or page whatever its own guess, so its guess is needed only
     # on a page where nothing is reliable.
-    settled = [_script_detection(p.text, backend) for p in paragraphs]
+    settled = _script_detections([p.text for p in paragraphs], backend)
     found: list[_Detection] = [d if d is not None else _Detection(None, 0.0, letters, False, han)
                                for d, (_, letters, han) in settled]
     _detect_where(found, settled, backend,
