@@ -221,6 +221,12 @@ def _residual(text: str) -> list[str]:
     return [w for w in re.findall(r"[^\W_]+", text) if w.lower() not in _FILLER]
 
 
+# Every signal holds a digit (all date and time patterns but the weekday one) or one of these words
+# (bylines and labels hold "by", "author", "writer" or "reporter"; _WEEKDAY's names start so), matched
+# with the same flags: a line with none of them (most menu items) has no signal.
+_MAYBE_SIGNAL = re.compile(r"\d|by|author|writer|reporter|mon|tue|wed|thu|fri|sat|sun", re.IGNORECASE)
+
+
 # Features and decisions ask about the same short lines, and menus repeat across a site's pages.
 @functools.lru_cache(maxsize=2048)
 def is_byline_or_date(text: str) -> bool:
@@ -230,7 +236,7 @@ def is_byline_or_date(text: str) -> bool:
     "Written by", "Author:", "N min read", "N hours ago") and, once signals and filler
     words are removed, at most 2 leftover words that are all capitalised or numbers.
     """
-    if len(_TOKEN.findall(text)) > _META_MAX_WORDS:
+    if not _MAYBE_SIGNAL.search(text) or len(_TOKEN.findall(text)) > _META_MAX_WORDS:
         return False
     rest, signals = _DATE_TIME.subn(" ", text)
     # A byline counts only where nothing but filler precedes it ("Stand By Me" is not one).
