@@ -13,6 +13,7 @@ import hashlib
 
 import numpy as np
 from scipy import sparse
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import SGDClassifier
@@ -255,12 +256,24 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
         check_is_fitted(self, "first_")
         dense, hashed = self._split(X)
         slices = page_slices(dense[:, 0])
-        p_text = self.text_model_.predict_proba(hashed)
+        p_text = self._text_proba(hashed)
         first_X = self._stack(dense, p_text, None, slices)
         p = tree_proba(self.first_, first_X)
         if self.neighbour_pass:
             p_body = self._body_of(p, self.first_.classes_)
             p = tree_proba(self.second_, self._stack(dense, p_text, p_body, slices))
+        return p
+
+    def _text_proba(self, hashed) -> np.ndarray:
+        """text_model_.predict_proba(hashed), the same numbers, without scikit-learn's input checks
+        (a fifth of a millisecond a page: four times the product itself)."""
+        model = self.text_model_
+        if type(model) is not SGDClassifier or model.loss != "log_loss" or model.coef_.shape[0] < 2:
+            return model.predict_proba(hashed)
+        # LinearClassifierMixin._predict_proba_lr: one-vs-rest logistic scores, normalised.
+        p = hashed @ model.coef_.T + model.intercept_
+        expit(p, out=p)
+        p /= p.sum(axis=1).reshape((p.shape[0], -1))
         return p
 
     def predict(self, X) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""The trees walked by one compiled loop give scikit-learn's own probabilities, bit for bit."""
+"""The model's fast paths (trees walked by one compiled loop, the text model without input checks) give scikit-learn's own probabilities, bit for bit."""
 from __future__ import annotations
 
 import numpy as np
@@ -45,3 +45,17 @@ def test_a_refit_model_is_walked_with_its_new_trees() -> None:
     model.set_params(max_iter=25).fit(X, 1 - y)
     assert ranked_trees(model) is not first
     assert np.array_equal(tree_proba(model, X), model.predict_proba(X))
+
+
+def test_the_text_models_probabilities_are_scikit_learns() -> None:
+    from scipy import sparse
+    from sklearn.linear_model import SGDClassifier
+
+    from classifier.model import BodyClassifier
+
+    rng = np.random.RandomState(0)
+    hashed = sparse.random(300, 50, density=0.1, format="csr", random_state=rng)
+    y = np.array(["body", "meta", "boilerplate", "title"])[rng.randint(0, 4, 300)]
+    model = BodyClassifier()
+    model.text_model_ = SGDClassifier(loss="log_loss", random_state=0).fit(hashed, y)
+    assert np.array_equal(model._text_proba(hashed), model.text_model_.predict_proba(hashed))
