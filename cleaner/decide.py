@@ -159,8 +159,7 @@ def decide(paragraphs: Sequence[Paragraph], probabilities: Sequence[Mapping[str,
         if p_body >= threshold:
             out.append(p.with_(p_body=p_body, keep=True, label="body", reason="body"))
             continue
-        allowed = [k for k in probs if k != "body" and (k != "title" or i == title)]
-        label = max(allowed, key=lambda k: probs[k], default="boilerplate")
+        label = max((k for k in probs if k != "body" and k != "title"), key=probs.__getitem__, default="boilerplate")
         if label == "boilerplate" and "meta" in probs and len(p.text) < 200 and is_byline_or_date(p.text):
             label = "meta"  # the explanation only: a dropped byline/dateline is reported as such
         if label == "boilerplate":

@@ -45,9 +45,8 @@ class Paragraph:
         """Return a copy with some fields changed."""
         # dataclasses.replace() re-runs __init__ field by field; every paragraph is copied twice per
         # page, so the copy is made directly (fields checked, the instance stays frozen to callers).
-        unknown = changes.keys() - _PARAGRAPH_FIELDS
-        if unknown:
-            raise TypeError(f"Paragraph has no field {', '.join(sorted(unknown))}")
+        if not _PARAGRAPH_FIELDS.issuperset(changes):
+            raise TypeError(f"Paragraph has no field {', '.join(sorted(changes.keys() - _PARAGRAPH_FIELDS))}")
         copy = object.__new__(type(self))
         copy.__dict__.update(self.__dict__, **changes)
         return copy
