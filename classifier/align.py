@@ -32,7 +32,7 @@ __all__ = ["overlap_shares", "label_paragraphs", "is_byline_or_date", "matches_t
 _TOKEN = re.compile(r"\w+")
 _ANCHOR_N = 4                    # anchor length in tokens
 _DIRECT_BUDGET = 4_000_000       # len(a) * len(b) up to which SequenceMatcher runs directly
-_META_MAX_WORDS = 15
+META_MAX_WORDS = 15
 _META_MAX_RESIDUAL = 2
 
 
@@ -224,7 +224,8 @@ def _residual(text: str) -> list[str]:
 # Every signal holds a digit (all date and time patterns but the weekday one) or one of these words
 # (bylines and labels hold "by", "author", "writer" or "reporter"; _WEEKDAY's names start so), matched
 # with the same flags: a line with none of them (most menu items) has no signal.
-_MAYBE_SIGNAL = re.compile(r"\d|by|author|writer|reporter|mon|tue|wed|thu|fri|sat|sun", re.IGNORECASE)
+SIGNAL_WORDS = ("by", "author", "writer", "reporter", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MAYBE_SIGNAL = re.compile(r"\d|" + "|".join(SIGNAL_WORDS), re.IGNORECASE)
 
 
 # Features and decisions ask about the same short lines, and menus repeat across a site's pages.
@@ -236,7 +237,7 @@ def is_byline_or_date(text: str) -> bool:
     "Written by", "Author:", "N min read", "N hours ago") and, once signals and filler
     words are removed, at most 2 leftover words that are all capitalised or numbers.
     """
-    if not _MAYBE_SIGNAL.search(text) or len(_TOKEN.findall(text)) > _META_MAX_WORDS:
+    if not _MAYBE_SIGNAL.search(text) or len(_TOKEN.findall(text)) > META_MAX_WORDS:
         return False
     rest, signals = _DATE_TIME.subn(" ", text)
     # A byline counts only where nothing but filler precedes it ("Stand By Me" is not one).

@@ -12,13 +12,13 @@ import math
 import re
 from itertools import chain, compress
 from operator import attrgetter, itemgetter
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterator, NamedTuple, Sequence
 
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .align import is_byline_or_date
+from .align import META_MAX_WORDS, SIGNAL_WORDS, is_byline_or_date
 from .pagetext import CharClasses, PageChars, hash_tokens
 
 if TYPE_CHECKING:  # classifier sees only Paragraph data, never cleaner's pipeline
@@ -39,9 +39,11 @@ _COMMA = re.compile(r"[,;:،、，；]")
 _DIGIT = re.compile(r"\d")
 _URLISH = re.compile(r"https?://|www\.|\.com\b|@\w+\.\w+")
 # A match of _DATE holds at least 3 digits, one of _YEAR 4: only texts with as many are searched.
-_DATE = re.compile(
-    r"\b(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}:\d{2})\b")
-_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+# Both start with a digit and check the \b before it behind it: re then skips ahead to the digits
+# instead of trying the pattern at every position.
+# _DATE: \b(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}:\d{2})\b
+_DATE = re.compile(r"\d(?<=\b\d)(?:\d{3}[-/.]\d{1,2}[-/.]\d{1,2}|\d?[-/.]\d{1,2}[-/.]\d{2,4}|\d?:\d{2})\b")
+_YEAR = re.compile(r"(?:1(?<=\b1)9|2(?<=\b2)0)\d{2}\b")  # \b(19|20)\d{2}\b
 _COPYRIGHT = re.compile(r"©|\(c\)|copyright", re.I)
 # Lower-cased, every match of _COPYRIGHT holds one of these: under re.I, c, o, p, y and r match only
 # themselves and their upper case (of its letters only i matches more: İ, ı). Other texts are not searched.
@@ -75,6 +77,9 @@ N_HASHED = 2 ** 18
 # Han, kana and Thai/Lao/Khmer/Myanmar write without spaces; Han and kana pack about a word into
 # one character. Lengths count such a character as 3 so a Chinese paragraph is not "short".
 _DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Scripts written without spaces between words: a run of them is one \w+ token, unique to its
+# sentence, so the linear model sees their character pairs instead (a Han or kana pair is often a word).
+_NO_SPACE_SCRIPT = r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 
 
 def text_length(text: str) -> int:
@@ -87,51 +92,119 @@ _CHARS = CharClasses({
     "letter": str.isalpha, "upper": str.isupper, "digit": str.isdigit, "space": str.isspace,
     "word": re.compile(r"\w"), "dense": _DENSE_SCRIPT, "sentence_punct": _SENT_PUNCT, "comma": _COMMA,
     "separator": _SEPARATORS, "bullet": _BULLET, "sentence_end": _SENT_END,
+    "no_space": re.compile(_NO_SPACE_SCRIPT),
 })
 
 
-def _page_shape(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Text-shape columns (log_chars … looks_byline) of a page's paragraphs, and their text_length."""
-    page = PageChars(texts, _CHARS)
-    n = page.lengths
-    dense = page.count("dense")
-    words, word_chars = _word_counts(page, dense)
-    letters = page.count("letter")
-    upper = np.minimum(letters, page.count("upper"))  # Ⅳ and Ⓐ are upper case but not letters
-    digits = page.count("digit")
-    spaces = page.count("space")
+class _WordRuns(NamedTuple):
+    """A page's \\w+ tokens as runs of word characters in its joined texts."""
+
+    starts: np.ndarray     # position of each run
+    lengths: np.ndarray    # its length
+    paragraph: np.ndarray  # its paragraph
+    counts: np.ndarray     # runs per paragraph: len(_WORD.findall(text))
+
+
+def _word_runs(chars: PageChars) -> _WordRuns:
+    """The runs of word characters of a page and the paragraphs they lie in."""
+    starts, lengths = chars.runs("word")
+    paragraph = chars.paragraph_of(starts)
+    return _WordRuns(starts, lengths, paragraph, np.bincount(paragraph, minlength=len(chars.lengths)))
+
+
+class _Distinct:
+    """A sequence's distinct values in order of first appearance, and the index of each item's value."""
+
+    def __init__(self, items: Sequence):
+        index: dict = {}
+        self.of = np.array([index.setdefault(item, len(index)) for item in items], dtype=np.int64)
+        self.names = list(index)
+
+
+class _Page(NamedTuple):
+    """One page's paragraphs and what several feature groups read from them."""
+
+    paras: Sequence["Paragraph"]
+    texts: list[str]
+    doms: list["DomContext"]
+    kinds: list[str]
+    chars: PageChars   # the texts' characters
+    runs: _WordRuns    # and words
+
+
+def _read_page(paras: Sequence["Paragraph"]) -> _Page:
+    """A page's texts, DOM contexts and kinds, and the character classes and words of its texts."""
+    texts = [p.text for p in paras]
+    chars = PageChars(texts, _CHARS)
+    return _Page(paras, texts, [p.dom for p in paras], [p.kind for p in paras], chars, _word_runs(chars))
+
+
+def _page_shape(page: _Page, out: np.ndarray) -> np.ndarray:
+    """Write the text-shape columns (log_chars … looks_byline) of a page's paragraphs into out;
+    returns their text_length."""
+    chars = page.chars
+    n = chars.lengths
+    dense = chars.count("dense")
+    words, word_chars = _word_counts(chars, page.runs, dense)
+    letters = chars.count("letter")
+    upper = np.minimum(letters, chars.count("upper"))  # Ⅳ and Ⓐ are upper case but not letters
+    digits = chars.count("digit")
+    spaces = chars.count("space")
     punct = n - letters - digits - spaces
     some_words = np.maximum(words, 1)
-    columns = [
-        _log1p(n + 2 * dense), _log1p(words), _ratio(word_chars, words),
+    lengths = n + 2 * dense
+    columns = (
+        _log1p(lengths), _log1p(words), _ratio(word_chars, words),
         _ratio(letters, n), _ratio(digits, n), _ratio(punct, n), _ratio(upper, letters), _ratio(spaces, n),
-        page.last_in("sentence_end"),
-        page.count("sentence_punct") / some_words, page.count("comma") / some_words,
-        page.first_in("bullet"), np.minimum(5, page.count("separator")) / 5.0,
-        page.matching(_URLISH), page.matching(_DATE, among=digits >= 3), page.matching(_YEAR, among=digits >= 4),
-        _has_copyright(page),
-        [len(text) < 200 and is_byline_or_date(text) for text in texts],
-    ]
-    return np.column_stack(columns).astype(np.float64, copy=False), n + 2 * dense
+        chars.last_in("sentence_end"),
+        chars.count("sentence_punct") / some_words, chars.count("comma") / some_words,
+        chars.first_in("bullet"), np.minimum(5, chars.count("separator")) / 5.0,
+        chars.matching(_URLISH), chars.matching(_DATE, among=digits >= 3), chars.matching(_YEAR, among=digits >= 4),
+        _has_copyright(chars),
+        _looks_byline(page, digits),
+    )
+    for j, column in enumerate(columns):
+        out[:, j] = column
+    return lengths
 
 
-def _has_copyright(page: PageChars) -> np.ndarray:
+def _has_copyright(chars: PageChars) -> np.ndarray:
     """Per paragraph: does _COPYRIGHT match its text?"""
-    lowered = page.text.lower()
-    if len(lowered) != len(page.text):  # an İ lowers to two characters: the texts no longer line up
-        return page.matching(_COPYRIGHT)
-    return page.matching(_COPYRIGHT, among=page.matching(_COPYRIGHT_HINT, text=lowered))
+    if chars.lowered is None:  # an İ lowers to two characters: the texts no longer line up
+        return chars.matching(_COPYRIGHT)
+    return chars.matching(_COPYRIGHT, among=chars.matching(_COPYRIGHT_HINT, text=chars.lowered))
 
 
-def _word_counts(page: PageChars, dense: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+# is_byline_or_date answers False at once for a text of over META_MAX_WORDS words, or holding neither a
+# digit nor one of SIGNAL_WORDS (case-insensitively): the page's texts are searched for those at once,
+# in the lower-cased text, where re.IGNORECASE's other matches of s and i (ſ, ı) are written s and i.
+_SIGNAL_WORDS = re.compile("|".join(SIGNAL_WORDS))
+
+
+def _looks_byline(page: _Page, digits: np.ndarray) -> np.ndarray:
+    """Per paragraph: is its text shorter than 200 characters and a byline or date (is_byline_or_date)?"""
+    chars = page.chars
+    asked = (chars.lengths < 200) & (page.runs.counts <= META_MAX_WORDS)
+    if chars.lowered is not None:
+        lowered = chars.lowered
+        folded = lowered if lowered.isascii() else lowered.replace("ſ", "s").replace("ı", "i")
+        # str.isdigit holds for every \d (and more): a superset is enough, is_byline_or_date decides.
+        has_digit = digits > 0
+        asked &= has_digit | chars.matching(_SIGNAL_WORDS, among=asked & ~has_digit, text=folded)
+    looks = np.zeros(len(asked), dtype=bool)
+    at = np.flatnonzero(asked)
+    looks[at] = [is_byline_or_date(page.texts[i]) for i in at.tolist()]
+    return looks
+
+
+def _word_counts(chars: PageChars, runs: _WordRuns, dense: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per paragraph: number of words and their total length, a CJK character counting as a 3-letter word."""
-    run_starts, run_lengths = page.runs("word")
-    words = np.bincount(page.paragraph_of(run_starts), minlength=len(dense))
-    word_chars = page.count("word")
+    words = runs.counts
+    word_chars = chars.count("word")
     if dense.any():  # a run of Han characters is one \w+ token; count its characters as words instead
-        starts_dense = page.has("dense")[run_starts]
-        of_dense = page.paragraph_of(run_starts[starts_dense])
-        dense_run_chars = np.bincount(of_dense, weights=run_lengths[starts_dense], minlength=len(dense))
+        starts_dense = chars.has("dense")[runs.starts]
+        of_dense = runs.paragraph[starts_dense]
+        dense_run_chars = np.bincount(of_dense, weights=runs.lengths[starts_dense], minlength=len(dense))
         words = words - np.bincount(of_dense, minlength=len(dense)) + dense
         word_chars = word_chars - dense_run_chars.astype(np.int64) + 3 * dense
     return words, word_chars
@@ -140,6 +213,8 @@ def _word_counts(page: PageChars, dense: np.ndarray) -> tuple[np.ndarray, np.nda
 def _log1p(counts: np.ndarray) -> np.ndarray:
     """math.log1p of integer counts (those in 0 … 4095 looked up)."""
     # math.log1p, not np.log1p: numpy's vectorised log1p may round differently in the last bit.
+    if len(counts) and 0 <= counts.min() and counts.max() < len(_LOG1P_OF_SMALL):
+        return _LOG1P_OF_SMALL[counts]
     out = _LOG1P_OF_SMALL[np.clip(counts, 0, len(_LOG1P_OF_SMALL) - 1)]
     others = np.flatnonzero((counts < 0) | (counts >= len(_LOG1P_OF_SMALL)))
     if len(others):
@@ -161,13 +236,15 @@ def _kind(kind: str) -> str:
 
 
 def _window(values: np.ndarray, radius: int) -> np.ndarray:
-    """Mean of values over [i - radius, i + radius] clipped to the page."""
-    c = np.concatenate([[0.0], np.cumsum(values)])
+    """Mean of values over [i - radius, i + radius] clipped to the page (of each column, for a matrix)."""
     n = len(values)
+    c = np.zeros((n + 1,) + values.shape[1:])
+    np.cumsum(values, axis=0, out=c[1:])
     idx = np.arange(n)
     lo = np.maximum(0, idx - radius)
     hi = np.minimum(n, idx + radius + 1)
-    return (c[hi] - c[lo]) / (hi - lo)
+    span = hi - lo
+    return (c[hi] - c[lo]) / (span[:, None] if values.ndim == 2 else span)
 
 
 def page_slices(starts: np.ndarray) -> list[slice]:
@@ -178,39 +255,41 @@ def page_slices(starts: np.ndarray) -> list[slice]:
     return [slice(a, b) for a, b in zip(idx[:-1], idx[1:]) if b > a]
 
 
-def _page_dense(paras: Sequence["Paragraph"], page_lang: str | None) -> np.ndarray:
-    """The N_DENSE numeric columns of one page's paragraphs."""
-    n = len(paras)
+def _page_features(paras: Sequence["Paragraph"], page_lang: str | None | object) -> tuple[np.ndarray, _Tokens]:
+    """A page's dense columns and what its hashed columns are made of (its characters then dropped)."""
+    page = _read_page(paras)
+    return _page_dense(page, page_lang), _page_tokens(page)
+
+
+def _page_dense(page: _Page, page_lang: str | None | object) -> np.ndarray:
+    """The N_DENSE numeric columns of one page's paragraphs (page_lang _VOTE: the page's own vote)."""
+    n = len(page.paras)
     rows = np.zeros((n, N_DENSE), dtype=np.float64)
     rows[0, 0] = 1.0
-    shape, lengths = _page_shape([p.text for p in paras])
-    rows[:, 1:_FIRST_DOM] = shape
-    chars = lengths.astype(np.float64)
-    doms = [p.dom for p in paras]
-    rows[:, _FIRST_DOM:_FIRST_KIND] = _dom_columns(doms)
-    kinds = [p.kind for p in paras]
+    chars = _page_shape(page, rows[:, 1:_FIRST_DOM]).astype(np.float64)
+    _dom_columns(page.doms, rows[:, _FIRST_DOM:_FIRST_KIND])
+    kinds = _Distinct(page.kinds)
     rows[np.arange(n), _FIRST_KIND + _kind_indices(kinds)] = 1.0
-    grp = np.fromiter(map(_GROUP, doms), dtype=np.int64, count=n)
+    grp = np.fromiter(map(_GROUP, page.doms), dtype=np.int64, count=n)
     link = rows[:, _FIRST_DOM]  # link_share
-    rows[:, _FIRST_POSITION:_FIRST_LANG] = _position_columns(chars, grp, link)
-    langs = [p.lang for p in paras]
-    confs = [p.lang_conf for p in paras]
-    rows[:, _FIRST_LANG:_FIRST_NEIGHBOUR] = _language_columns(langs, confs, chars, page_lang)
+    _position_columns(chars, grp, link, rows[:, _FIRST_POSITION:_FIRST_LANG])
+    langs = _Distinct([p.lang for p in page.paras])
+    if page_lang is _VOTE:
+        page_lang = _vote(langs, page.chars.lengths)
+    is_page = _language_columns(langs, [p.lang_conf for p in page.paras], chars, page_lang,
+                                rows[:, _FIRST_LANG:_FIRST_NEIGHBOUR])
+    logc, ends = rows[:, _LOG_CHARS], rows[:, _ENDS_SENTENCE]
     base = _FIRST_NEIGHBOUR
-    logc = rows[:, DENSE_NAMES.index("log_chars")]
-    ends = rows[:, DENSE_NAMES.index("ends_sentence")]
     for j, column in enumerate((logc, link, ends)):  # the previous and the next paragraph's (0.0 at the ends)
         rows[1:, base + 2 * j] = column[:-1]
         rows[:-1, base + 2 * j + 1] = column[1:]
     rows[1:, base + 6] = grp[1:] == grp[:-1]
-    rows[:-1, base + 7] = grp[:-1] == grp[1:]
-    rows[1:, base + 8] = [a == b for a, b in zip(kinds[1:], kinds[:-1])]
-    rows[:-1, base + 9] = [a == b for a, b in zip(kinds[:-1], kinds[1:])]
-    rows[:, base + 10] = _window(logc, 1)
-    rows[:, base + 11] = _window(link, 1)
-    rows[:, base + 12] = _window(ends, 1)
-    rows[:, base + 13] = _window(logc, 3)
-    rows[:, base + 14] = _window(link, 3)
+    rows[:-1, base + 7] = rows[1:, base + 6]
+    rows[1:, base + 8] = kinds.of[1:] == kinds.of[:-1]
+    rows[:-1, base + 9] = rows[1:, base + 8]
+    near = np.column_stack([logc, link, ends, is_page])
+    rows[:, base + 10:base + 13] = _window(near[:, :3], 1)
+    rows[:, [base + 13, base + 14, _LANG_WINDOW]] = _window(near[:, [0, 1, 3]], 3)
     rows[:, base + 15] = np.abs(np.arange(n) - int(chars.argmax())) / max(1, n - 1)
     # "Body-like" mass: long, sentence-ending, few links; where it lies tells body from chrome.
     bodyish = chars * ends * (1.0 - link) * (chars > 80)
@@ -219,89 +298,93 @@ def _page_dense(paras: Sequence["Paragraph"], page_lang: str | None) -> np.ndarr
     rows[:, base + 16] = (cum - bodyish) / mass
     rows[:, base + 17] = (cum[-1] - cum) / mass
     rows[:, base + 18] = _window((chars > 80).astype(float) * (1.0 - link), 2)
-    words = np.expm1(rows[:, DENSE_NAMES.index("log_words")])
-    commas = rows[:, DENSE_NAMES.index("commas_per_word")] * np.maximum(words, 1.0)
+    words = np.expm1(rows[:, _LOG_WORDS])
+    commas = rows[:, _COMMAS_PER_WORD] * np.maximum(words, 1.0)
     j = DENSE_NAMES.index("in_core50")
-    rows[:, j:j + 4] = _containers(paras, chars, bodyish, link, commas)
-    keys = {lang: lang_key(lang) for lang in set(langs)}
-    rows[:, DENSE_NAMES.index("lang_key")] = [keys[lang] for lang in langs]
+    rows[:, j:j + 4] = _containers(page.doms, chars, bodyish, link, commas)
+    rows[:, DENSE_NAMES.index("lang_key")] = np.array([lang_key(lang) for lang in langs.names])[langs.of]
     return rows
 
 
+_VOTE = object()  # as a page language: the language most of the page's text is in (_vote)
 _FIRST_DOM = DENSE_NAMES.index("link_share")
 _FIRST_KIND = DENSE_NAMES.index(f"kind_{KINDS[0]}")
 _FIRST_POSITION = DENSE_NAMES.index("rel_index")
 _FIRST_LANG = DENSE_NAMES.index("lang_none")
 _FIRST_NEIGHBOUR = DENSE_NAMES.index("prev_log_chars")
+_LANG_WINDOW = DENSE_NAMES.index("lang_window_same")
+_LOG_CHARS = DENSE_NAMES.index("log_chars")
+_LOG_WORDS = DENSE_NAMES.index("log_words")
+_ENDS_SENTENCE = DENSE_NAMES.index("ends_sentence")
+_COMMAS_PER_WORD = DENSE_NAMES.index("commas_per_word")
 _DOM_FIELDS = attrgetter("link_share", "depth", "in_nav", "in_header", "in_footer", "in_aside", "in_form",
                          "in_article")
-_DEPTH = attrgetter("depth")
 _GROUP = attrgetter("group")
 _TAG_PATH = attrgetter("tag_path")
 _TOKENS = attrgetter("tokens")
+_ANCESTORS = attrgetter("ancestors")
 
 
-def _dom_columns(doms: Sequence["DomContext"]) -> np.ndarray:
-    """link_share … n_tokens: where each paragraph sat in the DOM."""
+def _dom_columns(doms: Sequence["DomContext"], out: np.ndarray) -> None:
+    """Write link_share … n_tokens into out: where each paragraph sat in the DOM."""
     n = len(doms)
     fields = np.fromiter(chain.from_iterable(map(_DOM_FIELDS, doms)), dtype=np.float64, count=n * 8).reshape(n, 8)
-    fields[:, 1] = _log1p(np.fromiter(map(_DEPTH, doms), dtype=np.int64, count=n))
-    has_dom = np.fromiter(map(bool, map(_TAG_PATH, doms)), dtype=np.float64, count=n)
-    n_tokens = np.fromiter(map(len, map(_TOKENS, doms)), dtype=np.int64, count=n)
-    return np.column_stack([fields, has_dom, _log1p(n_tokens)])
+    fields[:, 1] = _log1p(fields[:, 1].astype(np.int64))  # depth
+    out[:, :8] = fields
+    out[:, 8] = np.fromiter(map(bool, map(_TAG_PATH, doms)), dtype=np.float64, count=n)
+    out[:, 9] = _log1p(np.fromiter(map(len, map(_TOKENS, doms)), dtype=np.int64, count=n))
 
 
-def _kind_indices(kinds: Sequence[str]) -> np.ndarray:
+def _kind_indices(kinds: _Distinct) -> np.ndarray:
     """Position of each paragraph's kind in KINDS (after aliasing)."""
-    index = {kind: KINDS.index(_kind(kind)) for kind in set(kinds)}
-    return np.array([index[kind] for kind in kinds])
+    return np.array([KINDS.index(_kind(kind)) for kind in kinds.names], dtype=np.int64)[kinds.of]
 
 
-def _position_columns(chars: np.ndarray, groups: np.ndarray, link: np.ndarray) -> np.ndarray:
-    """rel_index … group_link_share: where a paragraph lies in the page and what its group holds."""
+def _position_columns(chars: np.ndarray, groups: np.ndarray, link: np.ndarray, out: np.ndarray) -> None:
+    """Write rel_index … group_link_share into out: where a paragraph lies in the page and what its
+    group holds."""
     n = len(chars)
     total = chars.sum() or 1.0
     longest = int(chars.argmax())
     top = chars[longest] or 1.0
-    before = np.concatenate([[0.0], np.cumsum(chars)[:-1]])
-    is_longest = np.zeros(n)
-    is_longest[longest] = 1.0
+    out[:, 0] = np.arange(n) / max(1, n - 1)
+    np.cumsum(chars[:-1], out=out[1:, 1])  # the characters before
+    out[:, 1] /= total
+    out[:, 2] = math.log1p(n)
+    out[:, 3] = math.log1p(total)
+    out[:, 4] = chars / top
+    out[longest, 5] = 1.0
     # Sums per group in page order (bincount adds in index order, as the loop it replaced did).
-    _, group_of = np.unique(groups, return_inverse=True)
+    group_of = np.searchsorted(_distinct(groups.copy()), groups)
     group_chars = np.bincount(group_of, weights=chars)
     group_size = np.bincount(group_of)
     group_link = np.bincount(group_of, weights=link * chars) / np.where(group_chars == 0, 1.0, group_chars)
     grouped = groups >= 0
-    return np.column_stack([
-        np.arange(n) / max(1, n - 1), before / total, np.full(n, math.log1p(n)), np.full(n, math.log1p(total)),
-        chars / top, is_longest,
-        np.where(grouped, group_chars[group_of] / total, 0.0),
-        np.where(grouped, _log1p(group_size)[group_of], 0.0),
-        np.where(grouped, group_link[group_of], 0.0),
-    ])
+    out[:, 6] = np.where(grouped, group_chars[group_of] / total, 0.0)
+    out[:, 7] = np.where(grouped, _log1p(group_size)[group_of], 0.0)
+    out[:, 8] = np.where(grouped, group_link[group_of], 0.0)
 
 
-def _language_columns(langs: Sequence[str | None], confs: Sequence[float], chars: np.ndarray,
-                      page_lang: str | None) -> np.ndarray:
-    """lang_none … lang_window_same: each paragraph's language against the page's and its neighbours'."""
-    n = len(langs)
-    ids: dict[str | None, int] = {}
-    lang_of = np.array([ids.setdefault(lang, len(ids)) for lang in langs])
-    known = np.array([lang is not None for lang in langs])
-    is_page = known & np.array([lang == page_lang for lang in langs])
-    lang_chars = np.bincount(lang_of, weights=chars)
-    same_prev = np.zeros(n)
-    same_prev[1:] = (lang_of[1:] == lang_of[:-1]) & known[1:]
-    same_next = np.zeros(n)
-    same_next[:-1] = same_prev[1:]
-    # Share of the nearby paragraphs (±3) that are in the page's language: a foreign block stands out.
-    return np.column_stack([
-        ~known, is_page, np.array(confs, dtype=np.float64), lang_chars[lang_of] / (chars.sum() or 1.0),
-        same_prev, same_next, _window(is_page.astype(np.float64), 3),
-    ])
+def _language_columns(langs: _Distinct, confs: Sequence[float], chars: np.ndarray, page_lang: str | None,
+                      out: np.ndarray) -> np.ndarray:
+    """Write lang_none … lang_same_next into out: each paragraph's language against the page's and its
+    neighbours'. Returns whether each is in the page's language, as 0.0 or 1.0."""
+    names = langs.names
+    known = langs.of != names.index(None) if None in names else np.ones(len(langs.of), dtype=bool)
+    if page_lang is not None and page_lang in names:
+        is_page = langs.of == names.index(page_lang)
+    else:
+        is_page = np.zeros(len(langs.of), dtype=bool)
+    out[:, 0] = ~known
+    out[:, 1] = is_page
+    out[:, 2] = confs
+    out[:, 3] = np.bincount(langs.of, weights=chars)[langs.of] / (chars.sum() or 1.0)
+    out[1:, 4] = (langs.of[1:] == langs.of[:-1]) & known[1:]
+    out[:-1, 5] = out[1:, 4]
+    return is_page.astype(np.float64)
 
 
-def _containers(paras: Sequence["Paragraph"], chars: np.ndarray, bodyish: np.ndarray, link: np.ndarray,
+def _containers(doms: Sequence["DomContext"], chars: np.ndarray, bodyish: np.ndarray, link: np.ndarray,
                 commas: np.ndarray) -> np.ndarray:
     """Is each paragraph inside the page's main content element? Four views of "main".
 
@@ -311,9 +394,9 @@ def _containers(paras: Sequence["Paragraph"], chars: np.ndarray, bodyish: np.nda
     where a story's other parts (lead, subheads, lists) often sit beside the text block.
     Element ids grow in document order, so among nested candidates the largest id is the deepest.
     """
-    n = len(paras)
+    n = len(doms)
     out = np.zeros((n, 4))
-    ancestors = [p.dom.ancestors for p in paras]
+    ancestors = list(map(_ANCESTORS, doms))
     depth = np.fromiter(map(len, ancestors), dtype=np.int64, count=n)
     if not depth.any():
         return out
@@ -370,39 +453,74 @@ def lang_key(lang: str | None) -> float:
     return float(int.from_bytes(lang.encode("ascii", "replace")[:6].ljust(6, b"\0"), "big"))
 
 
-# Scripts written without spaces between words: a run of them is one \w+ token, unique to its
-# sentence, so the linear model sees their character pairs instead (a Han or kana pair is often a word).
-_NO_SPACE_RUN = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
-                           r"\u4e00-\u9fff\uf900-\ufaff]{2,}")
+_NO_SPACE_RUN = re.compile(_NO_SPACE_SCRIPT + "{2,}")
 # Words longer than this also count by their start: an inflected or compounded word (çerezlerimizi,
 # Datenschutzerklärung) then shares a token with its other forms.
 _STEM_CHARS = 5
 _STEM = itemgetter(slice(None, _STEM_CHARS))
 _PAIR = "_".join
-_HASH_SLICE = 4096  # paragraphs hashed together
+_HASH_SLICE = 4096  # paragraphs hashed together (whole pages: more when a page has more)
 DomKey = tuple[tuple[str, ...], tuple[str, ...], str]  # a paragraph's class/id tokens, tag path and kind
 # Hashed tokens by kind: (prefix, what follows the prefix in each token, the row of each token).
 TokenPieces = list[tuple[str, list[str], np.ndarray]]
 
 
-def _hashed_part(paras: Sequence["Paragraph"], n_hashed: int) -> tuple[np.ndarray, np.ndarray]:
-    """_hashed_rows of all paragraphs, in slices: a training set's tokens at once would take
-    several times the memory of its matrix."""
-    rows, columns = [], []
-    for start in range(0, len(paras), _HASH_SLICE):
-        slice_rows, slice_columns = _hashed_rows(paras[start:start + _HASH_SLICE], n_hashed)
-        rows.append(slice_rows + start)
-        columns.append(slice_columns)
-    return np.concatenate(rows), np.concatenate(columns)
+class _Tokens(NamedTuple):
+    """What the hashed columns of consecutive paragraphs are made of."""
+
+    words: list[str]           # the lower-cased \w+ tokens of every paragraph, in order
+    word_lengths: np.ndarray   # characters of each
+    word_counts: np.ndarray    # tokens per paragraph
+    pairs: list[list[str]]     # _cjk_pairs of each paragraph having some
+    pair_rows: list[int]       # those paragraphs
+    dom_keys: list[DomKey]     # distinct, a page repeats its containers' class tokens: each is hashed once
+    dom_of_row: np.ndarray     # each paragraph's index into dom_keys
 
 
-def _hashed_rows(paras: Sequence["Paragraph"], n_hashed: int) -> tuple[np.ndarray, np.ndarray]:
+def _page_tokens(page: _Page) -> _Tokens:
+    """A page's words (split from its lower-cased joined texts at once), character pairs and DOM keys."""
+    chars, runs = page.chars, page.runs
+    # str.lower keeps \w characters \w and others not (checked over all code points): the tokens of
+    # the lower-cased texts are the runs of word characters of the texts, lower-cased.
+    words = chars.lowered_runs("word")
+    if words is not None and len(words) == len(runs.starts):
+        lengths, counts = runs.lengths, runs.counts
+        lowered_texts = None
+    else:
+        lowered_texts = list(map(str.lower, page.texts))
+        per_text = list(map(_WORD.findall, lowered_texts))
+        words = list(chain.from_iterable(per_text))
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        counts = np.fromiter(map(len, per_text), dtype=np.int64, count=len(per_text))
+    pair_rows, pairs = [], []
+    for i in np.flatnonzero(chars.count("no_space")).tolist():  # the others have no pairs
+        lowered = chars.lowered_text(i) if lowered_texts is None else lowered_texts[i]
+        if paragraph_pairs := _cjk_pairs(lowered):
+            pair_rows.append(i)
+            pairs.append(paragraph_pairs)
+    dom_keys = _Distinct(list(zip(map(_TOKENS, page.doms), map(_TAG_PATH, page.doms), page.kinds)))
+    return _Tokens(words, lengths, counts, pairs, pair_rows, dom_keys.names, dom_keys.of)
+
+
+def _joined_tokens(parts: Sequence[_Tokens]) -> _Tokens:
+    """The tokens of consecutive paragraph sequences as one."""
+    if len(parts) == 1:
+        return parts[0]
+    rows_before = np.cumsum([0] + [len(part.word_counts) for part in parts]).tolist()
+    keys_before = np.cumsum([0] + [len(part.dom_keys) for part in parts]).tolist()
+    return _Tokens(list(chain.from_iterable(part.words for part in parts)),
+                   np.concatenate([part.word_lengths for part in parts]),
+                   np.concatenate([part.word_counts for part in parts]),
+                   list(chain.from_iterable(part.pairs for part in parts)),
+                   [row + before for part, before in zip(parts, rows_before) for row in part.pair_rows],
+                   list(chain.from_iterable(part.dom_keys for part in parts)),
+                   np.concatenate([part.dom_of_row + before for part, before in zip(parts, keys_before)]))
+
+
+def _hashed_rows(tokens: _Tokens, n_hashed: int) -> tuple[np.ndarray, np.ndarray]:
     """Row and column of every hashed token column set to 1.0, ordered by row, then column."""
-    dom_ids: dict[DomKey, int] = {}  # a page repeats its containers' class tokens: each DomKey is hashed once
-    dom_of_row = np.array([dom_ids.setdefault((p.dom.tokens, p.dom.tag_path, p.kind), len(dom_ids))
-                           for p in paras])
-    text_pieces = _text_token_pieces([p.text for p in paras])
-    dom_pieces = _dom_token_pieces(list(dom_ids))
+    text_pieces = _text_token_pieces(tokens)
+    dom_pieces = _dom_token_pieces(tokens.dom_keys)
     hashes = hash_tokens([(prefix, items) for prefix, items, _ in text_pieces + dom_pieces])
     # abs() in int64: for -2**31 it gives FeatureHasher's special case, modulo n_hashed.
     columns = np.abs(hashes.astype(np.int64)) % n_hashed
@@ -411,40 +529,42 @@ def _hashed_rows(paras: Sequence["Paragraph"], n_hashed: int) -> tuple[np.ndarra
     dom_rows = np.concatenate([rows for _, _, rows in dom_pieces])
     dom_cells = _distinct(dom_rows * n_hashed + columns[len(text_rows):])
     cells = np.concatenate([text_rows * n_hashed + columns[:len(text_rows)],
-                            _copy_to_rows(dom_cells, dom_of_row, len(dom_ids), n_hashed)])
+                            _copy_to_rows(dom_cells, tokens.dom_of_row, len(tokens.dom_keys), n_hashed)])
     # A column hashed to more than once in a row is set once (FeatureHasher's sum, clipped to 1.0).
     return np.divmod(_distinct(cells), n_hashed)
 
 
-def _text_token_pieces(texts: Sequence[str]) -> TokenPieces:
+def _text_token_pieces(tokens: _Tokens) -> TokenPieces:
     """Tokens of the lower-cased texts: words (the first 64), stems of the long ones among them,
     pairs of the first 33 words, character pairs of space-less scripts, the first and the last word,
-    and the whole text when it has at most 6 words. Rows are indices into texts."""
-    n = len(texts)
-    lowered = list(map(str.lower, texts))
-    words = list(map(_WORD.findall, lowered))
-    n_words = np.fromiter(map(len, words), dtype=np.int64, count=n)
-    n_kept = np.minimum(n_words, 64)
-    kept = list(chain.from_iterable([w[:64] for w in words]))
+    and the whole text when it has at most 6 words. Rows are indices of paragraphs."""
+    words, n_words = tokens.words, tokens.word_counts
+    n = len(n_words)
+    first = np.cumsum(n_words) - n_words  # each paragraph's first word
+    position = np.arange(len(words)) - np.repeat(first, n_words)  # of each word in its paragraph
+    kept, lengths, n_kept = words, tokens.word_lengths, n_words
+    if len(words) and n_words.max() > 64:
+        is_kept = position < 64
+        kept, lengths, position = list(compress(words, is_kept.tolist())), lengths[is_kept], position[is_kept]
+        n_kept = np.minimum(n_words, 64)
     row = np.repeat(np.arange(n), n_kept)
-    position = np.arange(len(kept)) - np.repeat(np.cumsum(n_kept) - n_kept, n_kept)
-    is_long = np.fromiter(map(len, kept), dtype=np.int64, count=len(kept)) > _STEM_CHARS
+    is_long = lengths > _STEM_CHARS
     starts_pair = (position < 32) & (position + 1 < n_kept[row])  # and the next word of its text
     pieces = [
         ("w:", kept, row),
         ("s:", list(map(_STEM, compress(kept, is_long.tolist()))), row[is_long]),
         ("b:", list(map(_PAIR, compress(zip(kept, kept[1:]), starts_pair.tolist()))), row[starts_pair]),
     ]
-    cjk = [(i, pairs) for i, text in enumerate(lowered) if not text.isascii() and (pairs := _cjk_pairs(text))]
-    if cjk:
-        pieces.append(("h:", list(chain.from_iterable([pairs for _, pairs in cjk])),
-                       np.repeat([i for i, _ in cjk], [len(pairs) for _, pairs in cjk])))
+    if tokens.pair_rows:
+        pieces.append(("h:", list(chain.from_iterable(tokens.pairs)),
+                       np.repeat(tokens.pair_rows, [len(pairs) for pairs in tokens.pairs])))
     with_words = np.flatnonzero(n_words)
     few_words = np.flatnonzero(n_words <= 6)
     pieces += [
-        ("first:", [words[i][0] for i in with_words.tolist()], with_words),
-        ("last:", [words[i][-1] for i in with_words.tolist()], with_words),
-        ("whole:", [" ".join(words[i]) for i in few_words.tolist()], few_words),
+        ("first:", list(map(words.__getitem__, first[with_words].tolist())), with_words),
+        ("last:", list(map(words.__getitem__, (first + n_words - 1)[with_words].tolist())), with_words),
+        ("whole:", [" ".join(words[a:a + k]) for a, k in zip(first[few_words].tolist(),
+                                                             n_words[few_words].tolist())], few_words),
     ]
     return pieces
 
@@ -482,30 +602,37 @@ def _copy_to_rows(key_cells: np.ndarray, key_of_row: np.ndarray, n_keys: int, n_
 def _distinct(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values, sorting in place (np.unique hashes first: slower at these sizes)."""
     values.sort()
-    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+    if not len(values):
+        return values
+    first = np.empty(len(values), dtype=bool)  # of its run of equal values
+    first[0] = True
+    np.not_equal(values[1:], values[:-1], out=first[1:])
+    return values[first]
 
 
 def _to_csr(dense: np.ndarray, hashed_rows: np.ndarray, hashed_columns: np.ndarray,
             n_hashed: int) -> sparse.csr_matrix:
-    """The feature matrix: the dense part's non-zeros, then the hashed columns (value 1.0), row by row."""
+    """The feature matrix: the dense part's non-zeros, then the hashed columns (value 1.0), row by row
+    (hashed_rows sorted)."""
     n = len(dense)
-    nonzero = np.flatnonzero(dense)
-    dense_rows, dense_columns = np.divmod(nonzero, N_DENSE)
-    dense_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(dense_rows, minlength=n), out=dense_ptr[1:])
-    hashed_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(hashed_rows, minlength=n), out=hashed_ptr[1:])
-    indptr = dense_ptr + hashed_ptr
-    indices = np.empty(indptr[-1], dtype=np.int64)
+    is_set = dense != 0
+    nonzero = np.flatnonzero(is_set)
+    dense_count = np.count_nonzero(is_set, axis=1)
+    hashed_count = np.bincount(hashed_rows, minlength=n)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(dense_count + hashed_count, out=indptr[1:])
+    index_type = np.int32 if indptr[-1] <= np.iinfo(np.int32).max else np.int64
+    indices = np.empty(indptr[-1], dtype=index_type)
     values = np.ones(indptr[-1], dtype=np.float64)
-    at_dense = np.arange(len(nonzero)) + hashed_ptr[dense_rows]
-    indices[at_dense] = dense_columns
+    # A row's dense entries go first, then its hashed ones.
+    dense_before = np.cumsum(dense_count) - dense_count
+    hashed_before = np.cumsum(hashed_count) - hashed_count
+    at_dense = np.arange(len(nonzero)) + np.repeat(indptr[:-1] - dense_before, dense_count)
+    indices[at_dense] = nonzero - np.repeat(np.arange(0, n * N_DENSE, N_DENSE), dense_count)
     values[at_dense] = dense.ravel()[nonzero]
-    at_hashed = np.arange(len(hashed_rows)) + dense_ptr[hashed_rows + 1]
+    at_hashed = np.arange(len(hashed_rows)) + np.repeat(indptr[:-1] + dense_count - hashed_before, hashed_count)
     indices[at_hashed] = hashed_columns + N_DENSE
-    if indptr[-1] <= np.iinfo(np.int32).max:
-        indices, indptr = indices.astype(np.int32), indptr.astype(np.int32)
-    return sparse.csr_matrix((values, indices, indptr), shape=(n, N_DENSE + n_hashed))
+    return sparse.csr_matrix((values, indices, indptr.astype(index_type)), shape=(n, N_DENSE + n_hashed))
 
 
 class ParagraphFeaturizer(BaseEstimator, TransformerMixin):
@@ -524,9 +651,51 @@ class ParagraphFeaturizer(BaseEstimator, TransformerMixin):
         if not len(X):
             return sparse.csr_matrix((0, N_DENSE + self.n_hashed))
         pages = split_pages(X)
-        langs = list(page_langs) if page_langs is not None else [_vote(pg) for pg in pages]
-        dense = np.vstack([_page_dense(pg, lang) for pg, lang in zip(pages, langs)])
-        return _to_csr(dense, *_hashed_part(X, self.n_hashed), self.n_hashed)
+        langs = list(page_langs) if page_langs is not None else [_VOTE] * len(pages)
+        if len(langs) != len(pages):
+            raise ValueError(f"{len(langs)} page languages for {len(pages)} pages")
+        return _to_csr(*_stacked_features(list(zip(pages, langs)), self.n_hashed), self.n_hashed)
+
+
+_PageAndLanguage = tuple[Sequence["Paragraph"], "str | None | object"]
+
+
+def _stacked_features(pages: Sequence[_PageAndLanguage],
+                      n_hashed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The dense columns of all pages, stacked, and the row and column of every hashed column set to 1.0."""
+    dense, rows, columns = [], [], []
+    first_row = 0
+    # Tokens are hashed for some pages at a time: a training set's at once would take several times
+    # the memory of its matrix.
+    for group in _page_groups(pages, _HASH_SLICE):
+        group_dense, (group_rows, group_columns) = _group_features(group, n_hashed)
+        group_rows += first_row
+        dense.extend(group_dense)
+        rows.append(group_rows)
+        columns.append(group_columns)
+        first_row += sum(len(paras) for paras, _ in group)
+    return np.vstack(dense), np.concatenate(rows), np.concatenate(columns)
+
+
+def _group_features(group: Sequence[_PageAndLanguage],
+                    n_hashed: int) -> tuple[list[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Each page's dense columns, and the rows and columns of the group's hashed columns set to 1.0."""
+    dense, tokens = zip(*[_page_features(paras, lang) for paras, lang in group])
+    return list(dense), _hashed_rows(_joined_tokens(tokens), n_hashed)
+
+
+def _page_groups(pages: Sequence[_PageAndLanguage], size: int) -> Iterator[list[_PageAndLanguage]]:
+    """Consecutive pages in groups of about `size` paragraphs (a larger page makes a group of its own)."""
+    group: list[_PageAndLanguage] = []
+    group_size = 0
+    for page in pages:
+        if group and group_size + len(page[0]) > size:
+            yield group
+            group, group_size = [], 0
+        group.append(page)
+        group_size += len(page[0])
+    if group:
+        yield group
 
 
 def split_pages(paragraphs: Sequence["Paragraph"]) -> list[Sequence["Paragraph"]]:
@@ -536,10 +705,11 @@ def split_pages(paragraphs: Sequence["Paragraph"]) -> list[Sequence["Paragraph"]
     return [paragraphs[a:b] for a, b in zip(starts[:-1], starts[1:]) if b > a]
 
 
-def _vote(paras: Sequence["Paragraph"]) -> str | None:
-    """Page language when the caller did not give one: length-weighted vote."""
-    votes: dict[str, int] = {}
-    for p in paras:
-        if p.lang:
-            votes[p.lang] = votes.get(p.lang, 0) + len(p.text)
-    return max(votes, key=votes.get) if votes else None
+def _vote(langs: _Distinct, lengths: np.ndarray) -> str | None:
+    """Page language when the caller did not give one: the one of most characters (the first of ties)."""
+    votes = np.bincount(langs.of, weights=lengths, minlength=len(langs.names))
+    voting = np.array([bool(lang) for lang in langs.names])
+    if not voting.any():
+        return None
+    votes[~voting] = -1.0
+    return langs.names[int(np.argmax(votes))]

@@ -1,13 +1,14 @@
 """All of a page's paragraph texts at once, with numpy: character-class statistics and token hashing.
 
 PageChars joins the paragraphs with `SEPARATOR` and maps every character through one table of
-class bits, so counting classes, runs and pattern matches costs a few numpy calls per page
-instead of several calls per paragraph. hash_tokens hashes thousands of tokens in one pass per
-4-byte block instead of one call per token.
+class bits, so counting classes, runs and pattern matches (and lower-casing, and splitting into
+words) costs a few calls per page instead of several calls per paragraph. hash_tokens hashes
+thousands of tokens with a few numpy calls per 4-byte block instead of one call per token.
 """
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Callable, Mapping, Sequence, Union
 
 import numpy as np
@@ -109,6 +110,34 @@ class PageChars:
         flags[self.starts[1:] - 1] = 0  # the separators belong to no class
         self.flags = flags
 
+    @cached_property
+    def lowered(self) -> str | None:
+        """The joined texts lower-cased, None if that changes their length (İ lowers to two characters)."""
+        lowered = self.text.lower()
+        # Joined or not, the texts lower alike: SEPARATOR is neither cased nor case-ignorable, so a
+        # final sigma is still told from its neighbours within the text.
+        return lowered if len(lowered) == len(self.text) else None
+
+    def lowered_text(self, i: int) -> str:
+        """Paragraph i's text lower-cased (lowered must not be None)."""
+        start = int(self.starts[i])
+        return self.lowered[start:start + int(self.lengths[i])]
+
+    def lowered_runs(self, name: str) -> list[str] | None:
+        """The maximal runs of class characters in the lower-cased texts, None if lowered is None.
+
+        For a class that holds no whitespace and whose members lower-case to members, others to
+        others (as \\w): the runs are then those of the original texts, lower-cased."""
+        lowered = self.lowered
+        if lowered is None:
+            return None
+        inside = self.has(name)[:-1]
+        if lowered.isascii():
+            codes = np.frombuffer(lowered.encode("ascii"), dtype=np.uint8)
+            return np.where(inside, codes, np.uint8(ord(" "))).tobytes().decode("ascii").split()
+        codes = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        return np.where(inside, codes, np.uint32(ord(" "))).tobytes().decode("utf-32-le", "surrogatepass").split()
+
     def has(self, name: str) -> np.ndarray:
         """Per character (and the trailing slot): is it in the class?"""
         return (self.flags & self.classes.bit[name]) != 0
@@ -153,7 +182,8 @@ class PageChars:
             searched = np.flatnonzero(among)
             text = SEPARATOR.join([text[a:a + n] for a, n in zip(self.starts[searched].tolist(),
                                                                    self.lengths[searched].tolist())])
-            starts = np.cumsum(np.r_[0, self.lengths[searched][:-1] + 1])
+            starts = np.zeros(len(searched), dtype=np.int64)
+            np.cumsum(self.lengths[searched][:-1] + 1, out=starts[1:])
         positions = [m.start() for m in pattern.finditer(text)]
         if positions:
             found = np.searchsorted(starts, positions, side="right") - 1
@@ -198,7 +228,7 @@ def _murmur3(padded: np.ndarray, ends: np.ndarray, data: bytes) -> np.ndarray:
     h = np.zeros(count, dtype=np.uint32)
     for k in range(min(int(blocks[0]), _LONG_BLOCKS)):
         n = n_longer[k]
-        h[:n] = _mix_state(h[:n], _mix_block(words[starts[:n] + 4 * k]))
+        _mix_state(h[:n], _mix_block(words[starts[:n] + 4 * k]))
     tail_bytes = (lengths & 3).astype(np.uint32)
     tail = words[starts + 4 * blocks] & ((np.uint32(1) << (tail_bytes << np.uint32(3))) - np.uint32(1))
     h ^= _mix_block(tail)  # a zero tail mixes to zero: no effect, as when the reference skips it
@@ -214,18 +244,23 @@ def _murmur3(padded: np.ndarray, ends: np.ndarray, data: bytes) -> np.ndarray:
 
 
 def _mix_block(k: np.ndarray) -> np.ndarray:
+    """k = rotl(k * C1, 15) * C2, in place."""
     k *= _C1
-    k = (k << np.uint32(15)) | (k >> np.uint32(17))
+    high = k << np.uint32(15)
+    k >>= np.uint32(17)
+    k |= high
     k *= _C2
     return k
 
 
-def _mix_state(h: np.ndarray, k: np.ndarray) -> np.ndarray:
+def _mix_state(h: np.ndarray, k: np.ndarray) -> None:
+    """h = rotl(h ^ k, 13) * 5 + 0xE6546B64, in place."""
     h ^= k
-    h = (h << np.uint32(13)) | (h >> np.uint32(19))
+    high = h << np.uint32(13)
+    h >>= np.uint32(19)
+    h |= high
     h *= np.uint32(5)
     h += np.uint32(0xE6546B64)
-    return h
 
 
 def _finalize(h: np.ndarray) -> np.ndarray:
