@@ -6,7 +6,9 @@ n-grams of at most `depth` bytes, so its state after any byte is the state reach
 the last `depth` bytes from the start state. Every position of every text in a batch therefore
 walks those few steps together, as array lookups, and the texts' feature counts and scores come out
 of a handful of numpy calls. The probabilities are py3langid's (`LanguageIdentifier._decide` with
-norm_probs=True) up to float rounding: the sums run in another order (differences below 1e-5).
+norm_probs=True) to the last bit: each text's features are summed in the order py3langid sums them,
+so a model trained on our languages is the model trained before (a difference of 1e-6 in a
+confidence shifts the trees' bins).
 """
 from __future__ import annotations
 
@@ -127,8 +129,12 @@ class NgramScorer:
         found = self.output[self.transitions[self.row_base[state] + data]]
         counted = found >= 0
         n_features = self.ptc.shape[0]
-        keys, counts = np.unique(text_of[counted].astype(np.int64) * n_features + found[counted],
-                                 return_counts=True)
+        keys, first, counts = np.unique(text_of[counted].astype(np.int64) * n_features + found[counted],
+                                        return_index=True, return_counts=True)
+        # In order of first occurrence, as py3langid sums them (positions grow with the text number, so
+        # this also keeps each text's features together): the same sums to the last bit.
+        order = np.argsort(first, kind="stable")
+        keys, counts = keys[order], counts[order]
         return keys // n_features, keys % n_features, counts
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
@@ -145,8 +151,9 @@ class NgramScorer:
             self._sums(encoded[start:end], scores[start:end])
             start = end
         # A text without features keeps scores of 0: uniform, as py3langid gives it.
-        lengths = np.fromiter(map(len, encoded), dtype=np.float32, count=len(encoded))
-        scores *= (1.0 / np.sqrt(np.maximum(lengths, 1.0)))[:, None]   # py3langid's temperature
+        lengths = np.fromiter(map(len, encoded), dtype=np.float64, count=len(encoded))
+        # py3langid's temperature, computed in double and rounded to float32 as it is
+        scores *= (1.0 / np.sqrt(np.maximum(lengths, 1.0))).astype(np.float32)[:, None]
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=1, keepdims=True)
