@@ -1,11 +1,16 @@
-"""The model's fast paths (trees walked by one compiled loop, the text model without input checks) give scikit-learn's own probabilities, bit for bit."""
+"""The model's fast paths (trees walked by one compiled loop, the text model without input checks, tokens hashed
+for the whole page in one pass) give scikit-learn's own numbers, bit for bit."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.utils import murmurhash3_32
 
 from classifier.model import tree_proba
+from classifier.pagetext import hash_tokens
 from classifier.ranked_trees import ranked_trees
 
 
@@ -59,3 +64,25 @@ def test_the_text_models_probabilities_are_scikit_learns() -> None:
     model = BodyClassifier()
     model.text_model_ = SGDClassifier(loss="log_loss", random_state=0).fit(hashed, y)
     assert np.array_equal(model._text_proba(hashed), model.text_model_.predict_proba(hashed))
+
+
+def _reference_hashes(pieces: list[tuple[str, list[str]]]) -> list[int]:
+    return [murmurhash3_32(prefix + item, 0) for prefix, items in pieces for item in items]
+
+
+def test_page_tokens_hash_as_scikit_learn_hashes_them() -> None:
+    # Lengths 0–40 bytes cross every tail size and the one-at-a-time path for long tokens (36 bytes or more).
+    words = ["", "a", "ab", "abc", "abcd", "çerez", "куки", "隐私政策", "😀x", "w" * 35, "w" * 36, "ü" * 20]
+    pieces = [("", words), ("t:", words[::-1]), ("cls:", []), ("lang:", ["tr", "en"])]
+    assert hash_tokens(pieces).tolist() == _reference_hashes(pieces)
+
+
+def test_a_token_holding_the_separator_still_hashes_right() -> None:
+    pieces = [("", ["two\nlines", "one"]), ("p:", ["\n"])]
+    assert hash_tokens(pieces).tolist() == _reference_hashes(pieces)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=4), st.lists(st.text(max_size=50), max_size=8)), max_size=6))
+def test_any_tokens_hash_as_scikit_learn_hashes_them(pieces: list[tuple[str, list[str]]]) -> None:
+    assert hash_tokens(pieces).tolist() == _reference_hashes(pieces)
