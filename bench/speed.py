@@ -1,11 +1,12 @@
 """Pages per CPU second: newsbody against trafilatura in one run, where newsbody's time goes, memory.
 
-    python bench/speed.py [--pages N] [--lang-backend py3langid|langdetect] [--rss-pages 500] [--python PY]
+    python bench/speed.py [--pages N] [--rounds 3] [--lang-backend py3langid|langdetect] [--rss-pages 500] [--python PY]
 
 On one core (the process pins itself to one CPU), newsbody and trafilatura alternate page by page
 over the same dev pages, so machine noise hits both alike; CPU time is measured per call with
-time.process_time. newsbody's stages (decode, segment, language, features, model, decide) are
-timed on the same calls. Then, in fresh processes: import + model load time, and the peak RSS of
+time.process_time. The pass over the pages is repeated --rounds times and each round's ratio is
+printed beside the total's, so run-to-run noise shows. newsbody's stages (decode, segment, language,
+features, model, decide) are timed on the same calls. Then, in fresh processes: import + model load time, and the peak RSS of
 `newsbody clean` over --rss-pages pages in one process.
 """
 from __future__ import annotations
@@ -66,8 +67,9 @@ def instrument(cleaner, clock: dict) -> None:
     model.predict_proba = timed(model.predict_proba, "model", clock)
 
 
-def compare(pages: list[str], lang_backend: str) -> dict:
-    """Alternate newsbody and trafilatura page by page; CPU seconds of each, newsbody's by stage."""
+def compare(pages: list[str], lang_backend: str, rounds: int = 1) -> dict:
+    """Alternate newsbody and trafilatura page by page, `rounds` times; CPU seconds of each (in all and per
+    round), newsbody's by stage."""
     import trafilatura
     from cleaner import Cleaner
     cleaner = Cleaner(lang_backend=lang_backend)
@@ -78,15 +80,21 @@ def compare(pages: list[str], lang_backend: str) -> dict:
         cleaner.clean(html)
         trafilatura.extract(html)
     clock.clear()
-    for html in pages:
-        t0 = time.process_time()
-        cleaner.clean(html)
-        t1 = time.process_time()
-        trafilatura.extract(html)
-        t2 = time.process_time()
-        cpu["newsbody"] += t1 - t0
-        cpu["trafilatura"] += t2 - t1
-    return {"cpu": cpu, "stages": dict(clock)}
+    per_round = []
+    for _ in range(rounds):
+        this = {"newsbody": 0.0, "trafilatura": 0.0}
+        for html in pages:
+            t0 = time.process_time()
+            cleaner.clean(html)
+            t1 = time.process_time()
+            trafilatura.extract(html)
+            t2 = time.process_time()
+            this["newsbody"] += t1 - t0
+            this["trafilatura"] += t2 - t1
+        per_round.append(this)
+        for tool in cpu:
+            cpu[tool] += this[tool]
+    return {"cpu": cpu, "stages": dict(clock), "rounds": per_round}
 
 
 def import_and_load_seconds(lang_backend: str, python: str) -> float:
@@ -125,13 +133,15 @@ def peak_rss_mb(pages: list[str], lang_backend: str, python: str) -> float:
 
 def report(n: int, result: dict, load_s: float, rss: float, rss_pages: int, lang_backend: str,
            python: str) -> None:
-    cpu, stages = result["cpu"], result["stages"]
-    nb, tr = n / cpu["newsbody"], n / cpu["trafilatura"]
-    print(f"## {n} dev pages, one core, lang_backend={lang_backend}\n")
+    cpu, stages, rounds = result["cpu"], result["stages"], result["rounds"]
+    n_calls = n * len(rounds)
+    nb, tr = n_calls / cpu["newsbody"], n_calls / cpu["trafilatura"]
+    print(f"## {n} dev pages × {len(rounds)} rounds, one core, lang_backend={lang_backend}\n")
     print("| tool | CPU s/page | pages per CPU s |\n|---|---|---|")
-    print(f"| newsbody | {cpu['newsbody'] / n:.4f} | {nb:.1f} |")
-    print(f"| trafilatura | {cpu['trafilatura'] / n:.4f} | {tr:.1f} |")
-    print(f"\n- newsbody / trafilatura pages per CPU second: **{nb / tr:.2f}x**")
+    print(f"| newsbody | {cpu['newsbody'] / n_calls:.4f} | {nb:.1f} |")
+    print(f"| trafilatura | {cpu['trafilatura'] / n_calls:.4f} | {tr:.1f} |")
+    each = ", ".join(f"{r['trafilatura'] / r['newsbody']:.2f}x" for r in rounds)
+    print(f"\n- newsbody / trafilatura pages per CPU second: **{nb / tr:.2f}x** (rounds: {each})")
     total = cpu["newsbody"]
     shares = ", ".join(f"{s} {stages.get(s, 0.0) / total:.0%}" for s in STAGES)
     other = total - sum(stages.get(s, 0.0) for s in STAGES)
@@ -144,6 +154,7 @@ def report(n: int, result: dict, load_s: float, rss: float, rss_pages: int, lang
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, help="at most N pages (default: every dev page)")
+    ap.add_argument("--rounds", type=int, default=3, help="passes over the pages (default 3)")
     ap.add_argument("--lang-backend", default="py3langid")
     ap.add_argument("--rss-pages", type=int, default=500)
     ap.add_argument("--cpu", type=int, default=0, help="the CPU to pin this process to")
@@ -158,7 +169,9 @@ def main() -> None:
     import sklearn
     print(f"newsbody {_version()}, trafilatura {trafilatura.__version__}, scikit-learn {sklearn.__version__}, "
           f"Python {sys.version.split()[0]}\n")
-    result = compare(pages, args.lang_backend)
+    if args.rounds < 1:
+        ap.error("--rounds must be at least 1")
+    result = compare(pages, args.lang_backend, args.rounds)
     rss_pages = (pages * (args.rss_pages // max(len(pages), 1) + 1))[:args.rss_pages]
     report(len(pages), result, import_and_load_seconds(args.lang_backend, args.python),
            peak_rss_mb(rss_pages, args.lang_backend, args.python), len(rss_pages), args.lang_backend, args.python)
