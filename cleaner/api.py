@@ -12,7 +12,7 @@ import numpy as np
 from classifier.features import FEATURE_VERSION
 from classifier.store import ModelLoadError, load as load_model_file
 
-from .decide import (article_language, check_preset, decide, keep_subheadings, one_article_language,
+from .decide import (article_language, check_preset, decide, keep_subheadings, no_article, one_article_language,
                      thresholds_for, title_index)
 from .errors import ConfigError, ModelError
 from .metadata import Meta, from_paragraphs, merged
@@ -137,6 +137,7 @@ class Cleaner:
             decided = one_article_language(decided)
         if self.settings.subheadings:
             decided = keep_subheadings(decided)
+        decided = no_article(decided)
         text = "\n\n".join(p.text for p in decided if p.keep)
         meta = merged(seg.markup_meta, from_paragraphs(decided))
         # The page's language is the article's: a long notice in another language must not decide it.
