@@ -73,13 +73,15 @@ class Progress:
         self.enabled = stream.isatty() if enabled is None else enabled
         self.every = every
         self.start = self.last = time.monotonic()
-        self.pages = self.errors = self.kept = self.skipped = 0
+        self.pages = self.errors = self.kept = self.skipped = self.nothing_kept = 0
 
     def add(self, result: Result) -> None:
         """Count one finished record."""
         self.pages += 1
         self.errors += result.error is not None
-        self.kept += len(result.kept)
+        kept = len(result.kept)
+        self.kept += kept
+        self.nothing_kept += result.error is None and not kept
         now = time.monotonic()
         if self.enabled and now - self.last >= self.every:
             self.last = now
@@ -91,9 +93,11 @@ class Progress:
         return f"newsbody: {_count(self.pages, 'page')}, {rate:,.1f} pages/s, {_count(self.errors, 'error')}"
 
     def summary(self) -> str:
-        """The closing line: pages, kept paragraphs, errors, seconds."""
+        """The closing line: pages, kept paragraphs, pages with nothing kept, errors, seconds."""
         skipped = f", {self.skipped:,} skipped as already done" if self.skipped else ""
-        return (f"newsbody: {_count(self.pages, 'page')}, {_count(self.kept, 'kept paragraph')}, "
+        # A page with no article (an index, a 404) keeps nothing, with every paragraph's reason in its record.
+        nothing = f" ({_count(self.nothing_kept, 'page')} with nothing kept)" if self.nothing_kept else ""
+        return (f"newsbody: {_count(self.pages, 'page')}, {_count(self.kept, 'kept paragraph')}{nothing}, "
                 f"{_count(self.errors, 'error')}{skipped}, {time.monotonic() - self.start:.1f} s")
 
     def close(self) -> None:

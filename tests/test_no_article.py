@@ -2,6 +2,8 @@
 articles with a sentence in them do not."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import cleaner
@@ -46,3 +48,16 @@ def test_a_short_line_without_a_sentence_is_not_an_article():
 ])
 def test_a_short_article_with_a_sentence_or_a_long_line_is_kept(texts):
     assert all(p.keep for p in no_article(_kept(*texts)))
+
+
+def test_the_command_says_how_many_pages_kept_nothing_and_each_paragraph_says_why(tmp_path, capsys):
+    from cleaner.cli import main
+    path = shared_file("datasets/cleanportaleval/train.jsonl.gz")
+    record = next(r.record for r in read_records(path) if r.id == "bbc.co.uk_news_05")
+    page = tmp_path / "health.html"
+    page.write_text(record["html"], encoding="utf-8")
+    assert main(["clean", str(page), "--workers", "1", "--output-format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert "0 kept paragraphs (1 page with nothing kept), 0 errors" in err.splitlines()[-1]
+    reasons = {p["reason"] for p in json.loads(out)["paragraphs"]}
+    assert "boilerplate: no article (only 1 short line without a sentence kept)" in reasons
