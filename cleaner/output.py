@@ -68,9 +68,9 @@ def done_ids(path: Path) -> set[str]:
 class Progress:
     """Pages done, pages/s and errors on stderr while a batch runs (only when stderr is a terminal)."""
 
-    def __init__(self, stream: IO[str] = sys.stderr, enabled: Optional[bool] = None, every: float = 0.5):
-        self.stream = stream
-        self.enabled = stream.isatty() if enabled is None else enabled
+    def __init__(self, stream: Optional[IO[str]] = None, enabled: Optional[bool] = None, every: float = 0.5):
+        self.stream = stream if stream is not None else sys.stderr   # looked up now: callers may redirect it
+        self.enabled = self.stream.isatty() if enabled is None else enabled
         self.every = every
         self.start = self.last = time.monotonic()
         self.pages = self.errors = self.kept = self.skipped = self.nothing_kept = 0
