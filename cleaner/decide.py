@@ -239,7 +239,7 @@ def keep_subheadings(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
 # sentence, the page has no article. 150 characters (a CJK character counting 3): chosen on the training
 # splits, where 12 pages changed, 9 of them pages with no article or a junk result.
 NO_ARTICLE_MAX_CHARS = 150
-_SENTENCE_IN = re.compile(r"[.!?。！？؟।۔…](?:\s|$)")
+_SENTENCE_IN = re.compile(r"[.!?。！？؟।॥۔։።…](?:\s|$)")
 
 
 def no_article(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:

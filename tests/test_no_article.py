@@ -43,6 +43,7 @@ def test_a_short_line_without_a_sentence_is_not_an_article():
     ("Created by a designer in Leeds. Via her blog",),                     # a sentence, however short
     ("Der Gemeinderat hat den Haushalt beschlossen!",),
     ("市议会周二批准了新的预算。",),
+    ("Կառավարությունը հաստատեց բյուջեն։",),
     ("The regional council approved the new budget on Tuesday after a long debate that lasted into the "
      "evening, with members split over the cost of bridge repairs and the new ferry timetable",),  # long
 ])
