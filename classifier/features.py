@@ -132,10 +132,19 @@ class _Page(NamedTuple):
     runs: _WordRuns    # and words
 
 
+# Armenian ends a sentence with ։, which looks like a colon, and on the web it is often typed as one: in prose
+# (ARMENIAN_PROSE_CHARS and more) a colon right after an Armenian letter is read as a full stop. A short
+# line ending in one ("Կարդացեք նաև:", read also:) stays a label.
+_ARMENIAN_COLON = re.compile(r"(?<=[\u0531-\u0556\u0561-\u0587]):")
+ARMENIAN_PROSE_CHARS = 80
+
+
 def _read_page(paras: Sequence["Paragraph"]) -> _Page:
     """A page's texts, DOM contexts and kinds, and the character classes and words of its texts."""
     texts = [p.text for p in paras]
-    chars = PageChars(texts, _CHARS)
+    shaped = [_ARMENIAN_COLON.sub("։", t) if len(t) >= ARMENIAN_PROSE_CHARS and ":" in t and not t.isascii() else t
+              for t in texts]
+    chars = PageChars(shaped, _CHARS)
     return _Page(paras, texts, [p.dom for p in paras], [p.kind for p in paras], chars, _word_runs(chars))
 
 

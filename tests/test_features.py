@@ -38,3 +38,16 @@ def test_plain_text_pages_have_no_container_features():
     X = ParagraphFeaturizer().fit(paragraphs).transform(paragraphs).toarray()[:, :N_DENSE]
     j = DENSE_NAMES.index("in_core50")
     assert (X[:, j:j + 4] == 0).all()
+
+
+def test_an_armenian_colon_ends_a_sentence_in_prose_but_not_in_a_short_label():
+    from cleaner.segment_text import segment_text
+    prose = ("Կառավարությունը երեկ հաստատեց նոր բյուջեն, որը նախատեսում է կամուրջների վերանորոգում "
+             "և նոր դպրոցների կառուցում մայրաքաղաքում:")          # the Armenian full stop typed as a colon
+    label = "Կարդացեք նաև:"                                        # "read also:", a label
+    paragraphs = segment_text(f"{prose}\n\n{label}\n\nRead also:")
+    X = ParagraphFeaturizer().fit(paragraphs).transform(paragraphs).toarray()[:, :N_DENSE]
+    ends = X[:, DENSE_NAMES.index("ends_sentence")]
+    assert [p.text for p in paragraphs] == [prose, label, "Read also:"]
+    assert ends.tolist() == [1.0, 0.0, 0.0]
+    assert X[0, DENSE_NAMES.index("sentences_per_word")] > 0
