@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from typing import Mapping, Optional, Sequence
 
 from classifier.align import is_byline_or_date, matches_title
@@ -215,11 +216,16 @@ _SENTENCE_END = tuple(".!?。！？؟।۔:;,")
 
 
 def keep_subheadings(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
-    """Keep short heading-like lines that sit between two confidently kept body paragraphs.
+    """Keep short heading-like lines that sit between two confidently kept body paragraphs and name
+    something the article talks about, in its script.
 
     Like jusText's context pass: a short block inside a run of good blocks belongs to it. The
-    model alone drops them, since most short lines between paragraphs on the web are ads."""
+    model alone drops them, since most short lines between paragraphs on the web are ads. A short
+    line inherits its language from the page, so "साझा करें" (share) or "Compartir" between two
+    English paragraphs looked like an English subheading: a subheading also shares a script and a
+    word with the article's kept text ("-Nagorno-Karabakh" over a story about Nagorno-Karabakh)."""
     out = list(paragraphs)
+    article_words: Optional[set[str]] = None
     for i in range(1, len(out) - 1):
         p, before, after = out[i], out[i - 1], out[i + 1]
         if (not p.keep and p.label in ("boilerplate", None) and before.keep and after.keep
@@ -229,9 +235,32 @@ def keep_subheadings(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
                 and p.dom.link_share == 0.0 and not (p.dom.in_nav or p.dom.in_footer or p.dom.in_aside)
                 and (p.lang is None or p.lang == before.lang == after.lang)
                 and any(ch.isalpha() for ch in p.text)
-                and not any(pattern.search(p.text) for _, pattern in _TEXT_HINTS)):
+                and not any(pattern.search(p.text) for _, pattern in _TEXT_HINTS)
+                and _scripts(p.text) & (_scripts(before.text[:200]) | _scripts(after.text[:200]))):
+            if article_words is None:
+                article_words = set().union(*(_content_words(q.text) for q in paragraphs if q.keep))
+            if not _content_words(p.text) & article_words:
+                continue
             out[i] = p.with_(keep=True, label="body", reason="body: subheading between body paragraphs")
     return out
+
+
+_WORD_RE = re.compile(r"\w{3,}")
+_DENSE_RE = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+
+
+def _content_words(text: str) -> set[str]:
+    """A text's words of three or more characters, case-folded; in scripts written without spaces, its character pairs."""
+    folded = text.casefold()
+    words = set(_WORD_RE.findall(folded))
+    for run in _DENSE_RE.findall(folded):
+        words.update(run[k:k + 2] for k in range(len(run) - 1))
+    return words
+
+
+def _scripts(text: str) -> set[str]:
+    """The scripts of a text's letters, by Unicode name (LATIN, CYRILLIC, DEVANAGARI, CJK…)."""
+    return {unicodedata.name(ch, "?").split(" ", 1)[0] for ch in text if ch.isalpha()}
 
 
 # A page without an article (an index, a tag page, a 404) still has lines the model finds the most body-like

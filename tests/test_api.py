@@ -108,14 +108,24 @@ def test_detect_language_public_function():
 
 
 def test_subheading_between_body_paragraphs_is_kept_but_an_advert_line_is_not():
-    body = ("The regional council approved the new budget on Tuesday after a debate that lasted well into "
-            "the evening, with members split over the cost of the planned bridge repairs.")
-    page = "\n\n".join(["Council approves budget", body, "What happens next", body.replace("Tuesday", "Monday"),
-                        "Advertisement", body.replace("Tuesday", "Friday")])
-    result = cleaner.clean(page)
-    by_text = {p.text: p for p in result.paragraphs}
-    assert by_text["What happens next"].keep
+    page = "\n\n".join(["Council approves budget", BUDGET, "The bridge debate", BUDGET.replace("Tuesday", "Monday"),
+                        "Advertisement", BUDGET.replace("Tuesday", "Friday")])
+    by_text = {p.text: p for p in cleaner.clean(page).paragraphs}
+    assert by_text["The bridge debate"].keep
+    assert by_text["The bridge debate"].reason == "body: subheading between body paragraphs"
     assert not by_text["Advertisement"].keep
+
+
+@pytest.mark.parametrize("line", ["Accedi", "Mi cuenta", "Войти", "Giriş yap", "साझा करें", "登录"])
+def test_a_log_in_or_share_line_in_another_language_between_body_paragraphs_is_not_a_subheading(line):
+    # A short line inherits the page's language, but "log in", "my account", "share" name nothing in the story.
+    page = "\n\n".join([BUDGET, line, BUDGET.replace("Tuesday", "Monday"), BUDGET.replace("Tuesday", "Friday")])
+    dropped = next(p for p in cleaner.clean(page).paragraphs if p.text == line)
+    assert not dropped.keep, dropped.reason
+
+
+BUDGET = ("The regional council approved the new budget on Tuesday after a debate that lasted well into "
+          "the evening, with members split over the cost of the planned bridge repairs.")
 
 
 def test_a_one_line_sentence_ending_in_a_file_name_is_text_not_a_path():
