@@ -462,7 +462,8 @@ def lang_key(lang: str | None) -> float:
     return float(int.from_bytes(lang.encode("ascii", "replace")[:6].ljust(6, b"\0"), "big"))
 
 
-_NO_SPACE_RUN = re.compile(_NO_SPACE_SCRIPT + "{2,}")
+# A run of characters of a script written without spaces (its character pairs stand for its words).
+NO_SPACE_RUN = re.compile(_NO_SPACE_SCRIPT + "{2,}")
 # Words longer than this also count by their start: an inflected or compounded word (çerezlerimizi,
 # Datenschutzerklärung) then shares a token with its other forms.
 _STEM_CHARS = 5
@@ -580,7 +581,7 @@ def _text_token_pieces(tokens: _Tokens) -> TokenPieces:
 
 def _cjk_pairs(lowered: str) -> list[str]:
     """Character pairs of the runs of space-less scripts (at most 96, from the first 400 characters)."""
-    pairs = [run[i:i + 2] for run in _NO_SPACE_RUN.findall(lowered[:400]) for i in range(len(run) - 1)]
+    pairs = [run[i:i + 2] for run in NO_SPACE_RUN.findall(lowered[:400]) for i in range(len(run) - 1)]
     return pairs[:96]
 
 

@@ -7,7 +7,7 @@ import unicodedata
 from typing import Mapping, Optional, Sequence
 
 from classifier.align import is_byline_or_date, matches_title
-from classifier.features import text_length
+from classifier.features import NO_SPACE_RUN, text_length
 
 from .errors import ConfigError, ModelError
 from .paragraph import Paragraph
@@ -246,14 +246,13 @@ def keep_subheadings(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
 
 
 _WORD_RE = re.compile(r"\w{3,}")
-_DENSE_RE = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 
 
 def _content_words(text: str) -> set[str]:
     """A text's words of three or more characters, case-folded; in scripts written without spaces, its character pairs."""
     folded = text.casefold()
     words = set(_WORD_RE.findall(folded))
-    for run in _DENSE_RE.findall(folded):
+    for run in NO_SPACE_RUN.findall(folded):
         words.update(run[k:k + 2] for k in range(len(run) - 1))
     return words
 
@@ -279,4 +278,3 @@ def no_article(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
         return list(paragraphs)
     reason = f"boilerplate: no article (only {len(kept)} short line{'s' if len(kept) > 1 else ''} without a sentence kept)"
     return [p.with_(keep=False, label="boilerplate", reason=reason) if p.keep else p for p in paragraphs]
-
