@@ -32,6 +32,8 @@ from .paragraph import DomContext, Paragraph
 # Source repositories kept out of training: every category stays covered on both sides.
 HELD_OUT_SOURCES = frozenset({"kiprotect/klaro", "giscus/giscus", "jpanther/congo", "TryGhost/Source",
                               "theNewDynamic/gohugo-theme-ananke"})
+# The source of the strings and paragraphs this project wrote (corpus/): training data only.
+OUR_SOURCE = "newsbody/corpus"
 # Resource categories → the label our model learns.
 _CATEGORY_LABEL = {"reading_time": "meta"}
 _CLOSE = ("X", "×", "✕", "Close", "OK")
@@ -67,13 +69,18 @@ def load_snippets(path: Path, held_out: bool) -> list[Snippet]:
 
 
 def load_bodies(path: Path, training: bool) -> dict[str, list[str]]:
-    """News paragraphs per language: the paragraph bucket, plus 3 joined sentences where it is thin."""
+    """News paragraphs per language: the paragraph bucket, plus 3 joined sentences where it is thin.
+
+    Texts we wrote ourselves (source OUR_SOURCE, e.g. corpus/news_paragraphs.jsonl) are all training
+    texts; the others are split in half by in_training_half."""
     paragraphs: dict[str, list[str]] = defaultdict(list)
     sentences: dict[str, list[str]] = defaultdict(list)
-    with gzip.open(path, "rt", encoding="utf-8") as f:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
         for line in f:
             r = json.loads(line)
-            if in_training_half(r["text"]) != training:
+            ours = r.get("source") == OUR_SOURCE
+            if (ours or in_training_half(r["text"])) != training:
                 continue
             if r["len_bucket"] == "paragraph":
                 paragraphs[r["lang"]].append(r["text"])

@@ -141,7 +141,7 @@ def cmd_train(args) -> int:
     card = {"name": Path(args.output).stem, "newsbody_version": _version(), **card,
             "training_files": [str(p) for p in base_files + user_files], "text_copies": options["text_copies"],
             "seed": options["seed"], "corpus_weight": options["corpus_weight"],
-            "augmentation": {k: options[k] for k in ("boilerplate", "body_paragraphs", "phrases", "inject_share",
+            "augmentation": {k: options[k] for k in ("boilerplate", "body_paragraphs", "phrases", "news", "inject_share",
                                                      "pages_per_lang")},
             "thresholds": {"precision": 0.65, "balanced": 0.5, "recall": 0.35}}
     if recipe is not None:
@@ -266,6 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "(../shared/datasets/langid/dev.jsonl.gz); only the training half is used")
     t.add_argument("--phrases", help="JSON Lines of more boilerplate strings to inject besides --boilerplate's, "
                    "e.g. corpus/boilerplate_phrases.jsonl (default: none)")
+    t.add_argument("--news", help="JSON Lines of more news paragraphs for synthetic pages, all of them learned, "
+                   "e.g. corpus/news_paragraphs.jsonl (default: none)")
     t.add_argument("--inject-share", type=float,
                    help=f"share of pages copied with injected boilerplate (default {TRAIN_DEFAULTS['inject_share']:g})")
     t.add_argument("--pages-per-lang", type=int,

@@ -13,7 +13,7 @@ from .errors import ConfigError
 # Options of `newsbody train` and their values when neither the command line nor a base recipe sets them.
 TRAIN_DEFAULTS: dict[str, Any] = {
     "text_copies": 0.4, "seed": 0, "max_iter": 100, "learning_rate": 0.15, "folds": 3, "corpus_weight": 3.0,
-    "boilerplate": None, "body_paragraphs": None, "phrases": "",
+    "boilerplate": None, "body_paragraphs": None, "phrases": "", "news": "",
     "inject_share": 0.2, "pages_per_lang": 40, "user_weight": 5.0,
 }
 # Model parameters the command line names differently (the card records the estimator's own names).
@@ -75,7 +75,7 @@ def base_recipe(base: str) -> Recipe:
         if key in card:
             options[key] = card[key]
     augmentation = card.get("augmentation") or {}
-    for key in ("boilerplate", "body_paragraphs", "phrases"):
+    for key in ("boilerplate", "body_paragraphs", "phrases", "news"):
         if augmentation.get(key):
             found = find_file(str(augmentation[key]), roots)
             options[key] = str(found) if found else None

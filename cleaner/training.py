@@ -51,10 +51,13 @@ def training_pages(base_files: Sequence[Path], user_files: Sequence[Path], optio
         from .augment import augmented_pages, load_bodies, load_snippets
         from .language import get_backend
         snippets = load_snippets(Path(options["boilerplate"]), held_out=False)
-        phrases = phrases_file(options.get("phrases"))
+        phrases = corpus_file("--phrases", options.get("phrases"), "boilerplate strings", "corpus/boilerplate_phrases.jsonl")
         if phrases is not None:
             snippets += load_snippets(phrases, held_out=False)
         bodies = load_bodies(Path(options["body_paragraphs"]), training=True) if options["body_paragraphs"] else {}
+        news = corpus_file("--news", options.get("news"), "news paragraphs", "corpus/news_paragraphs.jsonl")
+        for lang, texts in (load_bodies(news, training=True) if news is not None else {}).items():
+            bodies.setdefault(lang, []).extend(texts)
         extra = augmented_pages(base, snippets, bodies, get_backend(settings.lang_backend),
                                 inject_share=options["inject_share"], pages_per_lang=options["pages_per_lang"],
                                 seed=seed, n_folds=options["folds"])
@@ -65,10 +68,8 @@ def training_pages(base_files: Sequence[Path], user_files: Sequence[Path], optio
     return base + with_text_copies(user, share, seed=seed)
 
 
-def phrases_file(name: Optional[str]) -> Optional[Path]:
-    """A file of more boilerplate strings to inject (`--phrases`): as named, else in this checkout.
-
-    None for '' or None (the default: see corpus/README.md for what these strings did to held-out recall)."""
+def corpus_file(option: str, name: Optional[str], holding: str, example: str) -> Optional[Path]:
+    """The file an option such as `--phrases` names: as named, else in this checkout; None for '' or None."""
     if not name:
         return None
     path = Path(name)
@@ -77,5 +78,5 @@ def phrases_file(name: Optional[str]) -> Optional[Path]:
     here = Path(__file__).resolve().parent.parent / name
     if not path.is_absolute() and here.is_file():
         return here
-    raise ConfigError(f"--phrases {name}: no such file; give a JSON Lines file of boilerplate strings "
-                      "such as corpus/boilerplate_phrases.jsonl, or leave --phrases out")
+    raise ConfigError(f"{option} {name}: no such file; give a JSON Lines file of {holding} "
+                      f"such as {example}, or leave {option} out")

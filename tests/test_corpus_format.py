@@ -146,3 +146,38 @@ def test_our_boilerplate_phrases_are_training_strings_never_held_out():
     assert "newsbody/corpus" not in HELD_OUT_SOURCES
     assert len(load_snippets(PHRASES, held_out=False)) == len(PHRASES.read_text(encoding="utf-8").splitlines())
     assert load_snippets(PHRASES, held_out=True) == []
+
+
+NEWS = CORPUS.with_name("news_paragraphs.jsonl")
+NEWS_LANGS = {r["lang"] for r in map(json.loads, PHRASES.read_text(encoding="utf-8").splitlines())}
+
+
+def _news_rows() -> list[dict]:
+    return [json.loads(line) for line in NEWS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_our_news_paragraphs_are_paragraphs_in_each_of_the_45_languages():
+    rows = _news_rows()
+    assert all(set(r) == {"text", "lang", "len_bucket", "source"} for r in rows)
+    assert {r["source"] for r in rows} == {"newsbody/corpus"} and {r["len_bucket"] for r in rows} == {"paragraph"}
+    assert all(r["text"] == r["text"].strip() and "\n" not in r["text"] and "  " not in r["text"] for r in rows)
+    assert len({r["text"] for r in rows}) == len(rows), "a paragraph is listed twice"
+    per_lang = Counter(r["lang"] for r in rows)
+    assert set(per_lang) == NEWS_LANGS and min(per_lang.values()) >= 30
+    dense = {"zh", "ja", "ko"}
+    assert all((60 if r["lang"] in dense else 140) <= len(r["text"]) <= 650 for r in rows)
+
+
+def test_our_news_paragraphs_read_as_their_language():
+    from cleaner.language import detect_language
+    rows = _news_rows()
+    wrong = [(r["lang"], detect_language(r["text"]), r["text"][:60]) for r in rows
+             if detect_language(r["text"]) != r["lang"]]
+    assert len(wrong) <= 0.02 * len(rows), wrong[:20]
+
+
+def test_our_news_paragraphs_are_all_training_texts_never_evaluated():
+    from cleaner.augment import load_bodies
+    learned = load_bodies(NEWS, training=True)
+    assert sum(map(len, learned.values())) == len(_news_rows())
+    assert load_bodies(NEWS, training=False) == {}

@@ -59,6 +59,24 @@ def test_train_command_writes_a_model_and_card_that_load(tmp_path):
     assert result.paragraphs
 
 
+def test_train_learns_our_news_paragraphs_as_synthetic_page_bodies(tmp_path, capsys):
+    out = tmp_path / "news.joblib"
+    assert main(["train", "--corpus", str(CORPUS), "--max-iter", "10", "--limit", "10", "-o", str(out),
+                 "--boilerplate", str(ROOT / "corpus" / "boilerplate_phrases.jsonl"),
+                 "--news", "corpus/news_paragraphs.jsonl", "--pages-per-lang", "3"]) == 0
+    assert "1350 news paragraphs in 45 languages" in capsys.readouterr().err
+    card = json.loads(out.with_suffix(".json").read_text())
+    assert card["augmentation"]["news"] == "corpus/news_paragraphs.jsonl"
+    assert card["training_data"]["sources"]["synthetic#text"]["pages"] > 0
+
+
+def test_a_news_file_that_is_not_there_is_named_in_the_error(tmp_path, capsys):
+    code = main(["train", "--corpus", str(CORPUS), "--limit", "2", "-o", str(tmp_path / "m.joblib"),
+                 "--boilerplate", str(ROOT / "corpus" / "boilerplate_phrases.jsonl"), "--news", "nowhere.jsonl"])
+    assert code != 0
+    assert "--news nowhere.jsonl: no such file" in capsys.readouterr().err
+
+
 def test_cross_fitting_keeps_a_site_and_its_copies_in_one_fold():
     # A site's boilerplate repeats on all its pages: if one page were scored by a text model fitted on
     # its sister pages, the stacked stages would learn to trust that model more than new sites allow.
