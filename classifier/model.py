@@ -117,6 +117,13 @@ def tree_proba(trees: HistGradientBoostingClassifier, X: np.ndarray) -> np.ndarr
     return trees._loss.predict_proba(raw)
 
 
+def _without_sgd_buffers(model: SGDClassifier) -> SGDClassifier:
+    """The model without the copies averaged SGD keeps for partial_fit (2 × 8 MB here): predicting uses coef_."""
+    for name in ("_standard_coef", "_standard_intercept", "_average_coef", "_average_intercept"):
+        model.__dict__.pop(name, None)
+    return model
+
+
 class BodyClassifier(BaseEstimator, ClassifierMixin):
     """Paragraph classifier (body / title / meta / boilerplate) with a neighbour pass.
 
@@ -127,7 +134,7 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
     def __init__(self, n_dense: int = N_DENSE, text_alpha: float = 2e-6, max_iter: int = 200,
                  learning_rate: float = 0.1, max_leaf_nodes: int = 31, min_samples_leaf: int = 40,
                  n_folds: int = 4, neighbour_pass: bool = True, binary_first: bool = True,
-                 text_average: bool = True, text_fold_mean: bool = True, random_state: int = 0):
+                 text_average: bool = True, random_state: int = 0):
         self.n_dense = n_dense
         self.text_alpha = text_alpha
         self.max_iter = max_iter
@@ -138,13 +145,13 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
         self.neighbour_pass = neighbour_pass
         self.binary_first = binary_first
         self.text_average = text_average
-        self.text_fold_mean = text_fold_mean
         self.random_state = random_state
 
     # -- building blocks -------------------------------------------------
     def _text_model(self) -> SGDClassifier:
         # Averaged SGD: the last iterate of plain SGD at this little regularisation moved with the
-        # shuffling order, and the trees stacked on it moved with it from seed to seed.
+        # shuffling order, and the trees stacked on it moved with it from seed to seed (bench/RESULTS.md,
+        # "A steadier text model").
         return SGDClassifier(loss="log_loss", alpha=self.text_alpha, max_iter=15, tol=None,
                              average=self.text_average, random_state=self.random_state)
 
@@ -165,29 +172,13 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
         return dense
 
     @staticmethod
-    def _oof(model, X, y, w, folds, models: list | None = None) -> np.ndarray:
-        """Out-of-fold P(label) of each row; each fold's fitted model is appended to `models` if given."""
+    def _oof(model, X, y, w, folds) -> np.ndarray:
         classes = np.unique(y)
         out = np.zeros((X.shape[0], len(classes)))
         for tr, te in folds:
             m = clone(model).fit(X[tr], y[tr], sample_weight=None if w is None else w[tr])
             out[np.ix_(te, np.searchsorted(classes, m.classes_))] = m.predict_proba(X[te])
-            if models is not None:
-                models.append(m)
         return out
-
-    def _fitted_text_model(self, fold_models: list, hashed, y, w) -> SGDClassifier:
-        """The text model used on new pages: the mean of the fold models' weights (text_fold_mean), so the
-        trees meet the same kind of stage-1 output they learned from, else one model fitted on all rows."""
-        if self.text_fold_mean and fold_models and all(
-                list(m.classes_) == list(self.classes_) for m in fold_models):
-            # One-vs-rest logistic scores are linear: the mean of the weights is the mean of the scores.
-            mean = clone(fold_models[0])
-            mean.__dict__.update({k: v for k, v in fold_models[0].__dict__.items() if k.endswith("_")})
-            mean.coef_ = np.mean([m.coef_ for m in fold_models], axis=0)
-            mean.intercept_ = np.mean([m.intercept_ for m in fold_models], axis=0)
-            return mean
-        return self._text_model().fit(hashed, y, sample_weight=w)
 
     def _first_labels(self, y: np.ndarray) -> np.ndarray:
         # Before the neighbour pass, stage 1 only hands on P(body): body against the rest needs
@@ -245,9 +236,8 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
         self.classes_ = np.unique(y)
         slices = page_slices(dense[:, 0])
         folds = self._folds(dense, y, slices, groups)
-        fold_models: list = []
-        p_text = self._oof(self._text_model(), hashed, y, w, folds, fold_models)
-        self.text_model_ = self._fitted_text_model(fold_models, hashed, y, w)
+        p_text = self._oof(self._text_model(), hashed, y, w, folds)
+        self.text_model_ = _without_sgd_buffers(self._text_model().fit(hashed, y, sample_weight=w))
         first_X = self._stack(dense, p_text, None, slices)
         y_first = self._first_labels(y)
         self.first_ = self._trees().fit(first_X, y_first, sample_weight=w)
@@ -259,8 +249,8 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
         return self
 
     def __setstate__(self, state):
-        # Models saved before these parameters existed used plain SGD refitted on all rows.
-        state = {"text_average": False, "text_fold_mean": False, **state}
+        # Models saved before this parameter existed used plain SGD.
+        state = {"text_average": False, **state}
         super().__setstate__(state)
         self._lay_out_text_model()
         for trees in (getattr(self, "first_", None), getattr(self, "second_", None)):

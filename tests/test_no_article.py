@@ -23,8 +23,9 @@ def test_a_section_front_without_an_article_comes_back_empty_and_says_why(datase
     record = next(r.record for r in read_records(path) if r.id == page_id)
     result = cleaner.clean(record["html"], kind="html")
     assert result.text == ""
-    no_article_lines = [p for p in result.paragraphs if p.reason.startswith("boilerplate: no article")]
-    assert [p.text for p in no_article_lines] == ["bbc.co.uk navigation"]
+    # With the plain-SGD model the no-article rule dropped the one line the model kept ("bbc.co.uk
+    # navigation"); the averaged-SGD model keeps nothing here itself. Either way every line says why.
+    assert all(p.reason and p.reason.split(":")[0] in {"boilerplate", "title", "meta"} for p in result.paragraphs)
     assert len(result.paragraphs) > 50  # every line of the page is still reported
 
 
@@ -60,5 +61,5 @@ def test_the_command_says_how_many_pages_kept_nothing_and_each_paragraph_says_wh
     assert main(["clean", str(page), "--workers", "1", "--output-format", "json"]) == 0
     out, err = capsys.readouterr()
     assert "0 kept paragraphs (1 page with nothing kept), 0 errors" in err.splitlines()[-1]
-    reasons = {p["reason"] for p in json.loads(out)["paragraphs"]}
-    assert "boilerplate: no article (only 1 short line without a sentence kept)" in reasons
+    paragraphs = json.loads(out)["paragraphs"]
+    assert paragraphs and all(p["reason"] and not p["keep"] for p in paragraphs)
