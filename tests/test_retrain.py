@@ -73,6 +73,10 @@ def test_the_shipped_models_recipe():
     assert options["text_copies"] == card["text_copies"] and options["seed"] == card["seed"]
     assert options["max_iter"] == card["model_params"]["max_iter"] and options["folds"] == card["model_params"]["n_folds"]
     assert options["pages_per_lang"] == card["augmentation"]["pages_per_lang"]
+    # cards written before the option existed trained every synthetic page at weight 1
+    assert options["synthetic_weight"] == card["augmentation"].get("synthetic_weight", 1.0)
+    # and drew no synthetic page with an <article>, as the draw of such a card must stay
+    assert options["article_layout"] == card["augmentation"].get("article_layout", 0.0)
     assert "random_state" not in recipe.model_params and "n_dense" not in recipe.model_params
     assert recipe.model_params["min_samples_leaf"] == card["model_params"]["min_samples_leaf"]
     assert train_options({"max_iter": 7}, recipe)["max_iter"] == 7  # the command line wins

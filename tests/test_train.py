@@ -136,3 +136,63 @@ def test_augmented_pages_draw_only_strings_of_their_own_fold():
         for p in page.paragraphs:     # consent strings may be joined into one long notice
             for text in re.findall(r"Accept cookie setting number \d+ for this site|The council .*? bridges\.", p.text):
                 assert fold_of(text, 3) == k, (page.id, text)
+
+
+def test_synthetic_html_pages_put_the_article_in_an_article_element_in_some_pages():
+    # Without such pages the trees learned what <article> means from a few English pages only.
+    import random
+    from cleaner.augment import BoilerplatePool, Snippet, synthetic_page
+    from cleaner.language import get_backend
+    pool = BoilerplatePool([Snippet(f"We use cookies number {i} to improve this site.", "en", "consent", "src")
+                            for i in range(6)])
+    bodies = [f"The council met on day {i} and agreed a new budget for the river bridges and roads." for i in range(12)]
+    rng = random.Random(0)
+    layouts, outer_blocks = set(), set()
+    for n in range(30):
+        page = synthetic_page("en", bodies, ["Council agrees budget"], pool, rng, get_backend("py3langid"),
+                              html=True, n=n, article_layout=0.5)
+        inside = [i for i, label in enumerate(page.labels) if label in ("body", "title")]
+        body_in_article = {page.paragraphs[i].dom.in_article for i in inside}
+        assert len(body_in_article) == 1, page.id        # the whole article or none of it
+        layouts |= body_in_article
+        if body_in_article == {True}:
+            # blocks between its paragraphs are inside the article, blocks before it outside, and
+            # blocks after it outside or (inside a <main>) all inside
+            assert all(p.dom.in_article for p in page.paragraphs[inside[0]:inside[-1] + 1])
+            assert not any(p.dom.in_article for p in page.paragraphs[:inside[0]])
+            after = {p.dom.in_article for p in page.paragraphs[inside[-1] + 1:]}
+            assert len(after) <= 1, page.id
+            outer_blocks |= after
+            assert {page.paragraphs[i].dom.group for i in inside if page.labels[i] == "body"} == \
+                {page.paragraphs[inside[-1]].dom.group}
+    assert layouts == {True, False} and outer_blocks == {True, False}
+    # share 0, the default (as the shipped model was trained): no <article> anywhere
+    for n in range(10):
+        page = synthetic_page("en", bodies, ["Council agrees budget"], pool, rng, get_backend("py3langid"),
+                              html=True, n=n)
+        assert not any(p.dom.in_article for p in page.paragraphs)
+
+
+def test_synthetic_pages_carry_the_synthetic_weight_and_injected_copies_their_page_weight():
+    from cleaner.augment import Snippet, augmented_pages
+    from cleaner.language import get_backend
+    snippets = [Snippet(f"Accept cookie setting number {i} for this site", "en", "consent", "src") for i in range(40)]
+    bodies = {"en": [f"The council met on day {i} and agreed a new budget for the river bridges." for i in range(30)]}
+    base = _pages(6)
+    pages = augmented_pages(base, snippets, bodies, get_backend("py3langid"), inject_share=1.0,
+                            pages_per_lang=8, n_folds=3, synthetic_weight=0.5)
+    synthetic = [p for p in pages if p.source.startswith("synthetic")]
+    injected = [p for p in pages if p.source.endswith("#inject")]
+    assert synthetic and {p.weight for p in synthetic} == {0.5}
+    assert injected and sorted(p.weight for p in injected) == sorted(p.weight for p in base if p.paragraphs)
+
+
+def test_augmentation_shares_and_weights_out_of_range_are_refused_with_the_option_named(capsys):
+    import pytest
+    for option, value in (("--article-layout", "1.5"), ("--inject-share", "-0.1"), ("--text-copies", "half"),
+                          ("--synthetic-weight", "0"), ("--synthetic-weight", "nan")):
+        with pytest.raises(SystemExit) as stop:
+            main(["train", "--data", str(CORPUS), option, value])
+        assert stop.value.code == 2
+        err = capsys.readouterr().err
+        assert option in err and repr(value) in err, err
