@@ -31,3 +31,12 @@ def test_table_gives_each_column_its_mean_and_range():
     assert "| 0.8500 |" in mean_row and "| 97.50 |" in mean_row and "| 14 |" in mean_row
     assert "| 0.8000 |" in min_row and "| 96.00 |" in min_row and "| 5 |" in min_row
     assert lines[2].count("–") == len(seeds.DEV_SETS) - 1 + 3   # columns a row lacks are shown as –
+
+
+def test_several_page_seeds_add_the_lowest_body_recall_column():
+    rows = {"seed 0": {"body": 0.99, "lowest body": 0.984, "langs missing": 4.5}}
+    header, _, row = seeds.table(rows)[:3]
+    columns = [c.strip() for c in header.strip("|").split("|")]
+    assert columns.index("lowest body") == columns.index("body") + 1
+    assert "| 99.00 | 98.40 |" in row and "| 4.5 |" in row
+    assert "lowest body" not in seeds.table({"seed 0": {"body": 0.99}})[0]
