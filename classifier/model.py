@@ -134,7 +134,7 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
     def __init__(self, n_dense: int = N_DENSE, text_alpha: float = 2e-6, max_iter: int = 200,
                  learning_rate: float = 0.1, max_leaf_nodes: int = 31, min_samples_leaf: int = 40,
                  n_folds: int = 4, neighbour_pass: bool = True, binary_first: bool = True,
-                 text_average: bool = True, random_state: int = 0):
+                 text_average: bool = True, l2_regularization: float = 0.0, random_state: int = 0):
         self.n_dense = n_dense
         self.text_alpha = text_alpha
         self.max_iter = max_iter
@@ -145,6 +145,7 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
         self.neighbour_pass = neighbour_pass
         self.binary_first = binary_first
         self.text_average = text_average
+        self.l2_regularization = l2_regularization
         self.random_state = random_state
 
     # -- building blocks -------------------------------------------------
@@ -158,7 +159,8 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
     def _trees(self) -> HistGradientBoostingClassifier:
         return HistGradientBoostingClassifier(
             max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
-            min_samples_leaf=self.min_samples_leaf, early_stopping=False, random_state=self.random_state)
+            min_samples_leaf=self.min_samples_leaf, l2_regularization=self.l2_regularization,
+            early_stopping=False, random_state=self.random_state)
 
     def _split(self, X):
         X = sparse.csr_matrix(X)
@@ -249,8 +251,8 @@ class BodyClassifier(BaseEstimator, ClassifierMixin):
         return self
 
     def __setstate__(self, state):
-        # Models saved before this parameter existed used plain SGD.
-        state = {"text_average": False, **state}
+        # Models saved before these parameters existed used plain SGD and unregularised trees.
+        state = {"text_average": False, "l2_regularization": 0.0, **state}
         super().__setstate__(state)
         self._lay_out_text_model()
         for trees in (getattr(self, "first_", None), getattr(self, "second_", None)):

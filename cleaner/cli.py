@@ -135,7 +135,8 @@ def cmd_train(args) -> int:
     t0 = time.time()
     pages = training_pages(base_files, user_files, options, Settings(lang_backend=args.lang_backend), args.limit)
     params = {**(recipe.model_params if recipe else {}), "max_iter": options["max_iter"],
-              "n_folds": options["folds"], "learning_rate": options["learning_rate"]}
+              "n_folds": options["folds"], "learning_rate": options["learning_rate"],
+              "l2_regularization": options["l2"]}
     pipe, card = fit(pages, random_state=options["seed"], **params)
     print(f"trained on {len(pages)} pages ({time.time() - t0:.0f} s)", file=sys.stderr)
     card = {"name": Path(args.output).stem, "newsbody_version": _version(), **card,
@@ -226,6 +227,7 @@ def _number(what: str, fits, expected: str):
 
 _share = _number("share", lambda x: 0.0 <= x <= 1.0, "a number from 0 to 1, e.g. 0.5")
 _weight = _number("weight", lambda x: 0.0 < x < float("inf"), "a number above 0, e.g. 0.5")
+_weight_or_zero = _number("weight", lambda x: 0.0 <= x < float("inf"), "a number from 0 up, e.g. 1")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -301,6 +303,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=int, help=f"default {TRAIN_DEFAULTS['seed']}")
     t.add_argument("--max-iter", type=int, help=f"boosting iterations per stage (default {TRAIN_DEFAULTS['max_iter']})")
     t.add_argument("--learning-rate", type=float, help=f"default {TRAIN_DEFAULTS['learning_rate']:g}")
+    t.add_argument("--l2", type=_weight_or_zero,
+                   help="L2 regularisation of the trees' leaf values: shrinks the leaves few or nearly pure rows "
+                        f"decide (default {TRAIN_DEFAULTS['l2']:g})")
     t.add_argument("--folds", type=int, help=f"out-of-fold splits for stacking (default {TRAIN_DEFAULTS['folds']})")
     t.add_argument("--limit", type=int, help="read at most N pages per file")
     t.add_argument("--lang-backend", choices=sorted(BACKENDS), default=DEFAULT_BACKEND)

@@ -77,6 +77,7 @@ def test_the_shipped_models_recipe():
     assert options["synthetic_weight"] == card["augmentation"].get("synthetic_weight", 1.0)
     # and drew no synthetic page with an <article>, as the draw of such a card must stay
     assert options["article_layout"] == card["augmentation"].get("article_layout", 0.0)
+    assert options["l2"] == card["model_params"].get("l2_regularization", 0.0)
     assert "random_state" not in recipe.model_params and "n_dense" not in recipe.model_params
     assert recipe.model_params["min_samples_leaf"] == card["model_params"]["min_samples_leaf"]
     assert train_options({"max_iter": 7}, recipe)["max_iter"] == 7  # the command line wins

@@ -59,10 +59,20 @@ def test_the_text_model_is_averaged_sgd():
 def test_a_model_saved_before_the_averaged_text_model_keeps_its_plain_one():
     from classifier.model import BodyClassifier
     state = BodyClassifier().__dict__
-    del state["text_average"]
+    del state["text_average"], state["l2_regularization"]
     old = BodyClassifier.__new__(BodyClassifier)
     old.__setstate__(state)
-    assert old.get_params()["text_average"] is False
+    assert old.get_params()["text_average"] is False and old.get_params()["l2_regularization"] == 0.0
+
+
+def test_l2_regularisation_reaches_the_trees_and_the_card(tmp_path):
+    out = tmp_path / "l2.joblib"
+    assert main(["train", "--corpus", str(CORPUS), "--max-iter", "10", "--limit", "20", "-o", str(out),
+                 "--l2", "2.5"]) == 0
+    card = json.loads(out.with_suffix(".json").read_text())
+    assert card["model_params"]["l2_regularization"] == 2.5
+    model = cleaner.Cleaner(out).model.steps[-1][1]
+    assert model.first_.l2_regularization == 2.5 and model.second_.l2_regularization == 2.5
 
 
 def test_train_command_writes_a_model_and_card_that_load(tmp_path):
