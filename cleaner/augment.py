@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional, Sequence
 
+from classifier.features import NO_SPACE_RUN
 from classifier.model import fold_of
 from classifier.train import LabelledPage
 
@@ -46,6 +47,11 @@ _GROUP_BASE = 1_000_000  # group ids of inserted blocks, far from any segmenter'
 # dropped short body paragraphs inside an <article> with P(body) 0.00 (bench/RESULTS.md, "Synthetic
 # pages with an article"). Off by default: the shipped model was trained without it.
 _ARTICLE_ID = 5_000_001  # element id of a synthetic page's <article> (its <main>: one less)
+# Synthetic pages may carry subheadings (`subheadings`, the share of them): a short line of a few of the
+# next paragraph's words between two body paragraphs, labelled body. Without them every short line
+# between body paragraphs a synthetic page shows is injected boilerplate, and the neighbour pass learns
+# that such a line is never body. Off by default: the shipped model was trained without them.
+_SUBHEADING_KINDS = ("h2", "h3", "p")
 
 
 @dataclass(frozen=True)
@@ -209,7 +215,7 @@ def _in_article(paragraphs: Sequence[Paragraph], labels: Sequence[str], rng: ran
     out = []
     for i, (p, label) in enumerate(zip(paragraphs, labels)):
         if first <= i <= last and label in ("body", "title"):
-            kind = "h1" if label == "title" else "p"
+            kind = "h1" if label == "title" else p.kind if p.kind in _SUBHEADING_KINDS[:2] else "p"
             dom = DomContext(tag_path=article_path + (kind,), depth=len(article_path), group=_ARTICLE_ID,
                              ancestors=article, in_article=True)
             p = replace(p, kind=kind, dom=dom)
@@ -223,9 +229,51 @@ def _in_article(paragraphs: Sequence[Paragraph], labels: Sequence[str], rng: ran
     return out
 
 
+def subheading_of(text: str, rng: random.Random) -> str:
+    """A subheading-like line from a paragraph: one to four of its words from a word of five letters or more on, or in
+    scripts written without spaces, a run of 4–10 of its characters; '' when it has none."""
+    runs = [run for run in NO_SPACE_RUN.findall(text) if len(run) >= 4]
+    if runs:
+        run = rng.choice(runs)
+        size = rng.randint(4, min(10, len(run)))
+        start = rng.randint(0, len(run) - size)
+        return run[start:start + size]
+    words = [w.strip(_EDGE_PUNCTUATION) for w in text.split()]
+    starts = [i for i, w in enumerate(words) if sum(ch.isalpha() for ch in w) >= 5]
+    if not starts:
+        return ""
+    i = rng.choice(starts)
+    picked = [w for w in words[i:i + rng.randint(1, 4)] if w]
+    while len(picked) > 1 and len(picked[-1]) < 3:
+        picked.pop()
+    line = " ".join(picked)[:60].strip()
+    return line[:1].upper() + line[1:]
+
+
+_EDGE_PUNCTUATION = ".,;:!?\"'()[]«»“”„‘’—–-…。、，！？؟،۔।"
+
+
+def _with_subheadings(body: list[str], rng: random.Random) -> list[tuple[str, bool]]:
+    """The body paragraphs with one or two subheadings before paragraphs after the first: (text, is subheading)."""
+    out = [(t, False) for t in body]
+    if len(body) < 3:
+        return out
+    for k in sorted(rng.sample(range(1, len(body)), min(rng.randint(1, 2), len(body) - 1)), reverse=True):
+        line = subheading_of(body[k], rng)
+        if line:
+            out.insert(k, (line, True))
+    return out
+
+
+def _as_subheading(p: Paragraph, rng: random.Random) -> Paragraph:
+    """An HTML synthetic page's subheading laid out as one: a heading or a paragraph, never a button."""
+    kind = rng.choice(_SUBHEADING_KINDS)
+    return replace(p, kind=kind, dom=replace(p.dom, tag_path=p.dom.tag_path[:-1] + (kind,)))
+
+
 def synthetic_page(lang: str, bodies: Sequence[str], titles: Sequence[str], pool: BoilerplatePool,
                    rng: random.Random, backend: LanguageBackend, html: bool, n: int,
-                   article_layout: float = 0.0) -> LabelledPage:
+                   article_layout: float = 0.0, subheadings: float = 0.0) -> LabelledPage:
     """A page of one language's news paragraphs with boilerplate of this or another language around."""
     body = rng.sample(list(bodies), min(len(bodies), rng.randint(3, 8)))
     items: list[tuple[str, str, int]] = []
@@ -233,7 +281,10 @@ def synthetic_page(lang: str, bodies: Sequence[str], titles: Sequence[str], pool
     if titles and rng.random() < 0.3:
         items.append((rng.choice(titles), "title", group))
         group += 1
-    for t in body:
+    # With no share at all, no random number is drawn: the draw is the one made before the option existed.
+    lines = _with_subheadings(body, rng) if subheadings > 0 and rng.random() < subheadings else [(t, False) for t in body]
+    heading_texts = {t for t, is_heading in lines if is_heading}
+    for t, _ in lines:
         items.append((t, "body", group))
         group += 1
     for _ in range(rng.randint(1, 3)):
@@ -243,7 +294,9 @@ def synthetic_page(lang: str, bodies: Sequence[str], titles: Sequence[str], pool
         pos = rng.choice((0, len(items), rng.randint(0, len(items))))
         items[pos:pos] = block
     paragraphs = _paragraphs(items, html, rng)
-    # With no share at all, no random number is drawn: the draw is the one made before the option existed.
+    if html and heading_texts:
+        paragraphs = [_as_subheading(p, rng) if label == "body" and p.text in heading_texts else p
+                      for p, (_, label, _) in zip(paragraphs, items)]
     if html and article_layout > 0 and rng.random() < article_layout:
         paragraphs = _in_article(paragraphs, [label for _, label, _ in items], rng)
     paragraphs, _ = assign_languages(paragraphs, backend)
@@ -263,7 +316,7 @@ def _first_sentence(text: str) -> str:
 def augmented_pages(pages: Sequence[LabelledPage], snippets: Sequence[Snippet], bodies: dict[str, list[str]],
                     backend: LanguageBackend, *, inject_share: float = 0.3, pages_per_lang: int = 40,
                     seed: int = 0, n_folds: int = 3, synthetic_weight: float = 1.0,
-                    article_layout: float = 0.0) -> list[LabelledPage]:
+                    article_layout: float = 0.0, subheadings: float = 0.0) -> list[LabelledPage]:
     """New training pages: injected copies of a share of `pages` plus synthetic pages per language.
 
     Strings are split into the model's `n_folds` cross-fitting folds (`fold_of`), and a page only
@@ -282,7 +335,7 @@ def augmented_pages(pages: Sequence[LabelledPage], snippets: Sequence[Snippet], 
             k = fold_of(synthetic_id(lang, n), n_folds)
             if len(parts[k]) >= 3 and pools[k].keys:
                 page = synthetic_page(lang, parts[k], titles[k], pools[k], rng, backend, html=n % 2 == 0, n=n,
-                                      article_layout=article_layout)
+                                      article_layout=article_layout, subheadings=subheadings)
                 out.append(replace(page, weight=synthetic_weight) if synthetic_weight != 1.0 else page)
     return out
 

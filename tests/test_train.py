@@ -183,6 +183,52 @@ def test_synthetic_html_pages_put_the_article_in_an_article_element_in_some_page
         assert not any(p.dom.in_article for p in page.paragraphs)
 
 
+def test_synthetic_pages_get_subheadings_labelled_body_between_body_paragraphs_in_some_pages():
+    # Without them every short line between body paragraphs a synthetic page shows is boilerplate.
+    import random
+    from cleaner.augment import BoilerplatePool, Snippet, synthetic_page
+    from cleaner.language import get_backend
+    pool = BoilerplatePool([Snippet(f"We use cookies number {i} to improve this site.", "en", "consent", "src")
+                            for i in range(6)])
+    bodies = [f"The council met on day {i} and agreed a new budget for the river bridges and roads." for i in range(12)]
+    rng = random.Random(0)
+    with_headings = 0
+    for n in range(40):
+        html = n % 2 == 0
+        page = synthetic_page("en", bodies, [], pool, rng, get_backend("py3langid"), html=html, n=n, subheadings=0.5)
+        body = [(i, p) for i, (p, label) in enumerate(zip(page.paragraphs, page.labels)) if label == "body"]
+        short = [(i, p) for i, p in body if p.text not in bodies]
+        for i, p in short:
+            # a few words of the paragraph it heads, never the first line of the article, never a button
+            assert 1 <= len(p.text.split()) <= 4 and len(p.text) <= 60, p.text
+            following = next(q.text for q, label in zip(page.paragraphs[i + 1:], page.labels[i + 1:])
+                             if label == "body")
+            assert p.text[1:] in following and p.text[0].casefold() in following.casefold()
+            assert i > body[0][0]
+            assert p.kind in (("h2", "h3", "p") if html else ("text",))
+        with_headings += bool(short)
+    assert 5 <= with_headings <= 35
+    # share 0, the default (as the shipped model was trained): none
+    for n in range(10):
+        page = synthetic_page("en", bodies, [], pool, rng, get_backend("py3langid"), html=n % 2 == 0, n=n)
+        assert all(p.text in bodies for p, label in zip(page.paragraphs, page.labels) if label == "body")
+
+
+def test_a_subheading_is_a_few_words_of_its_paragraph_in_any_script():
+    import random
+    from cleaner.augment import subheading_of
+    rng = random.Random(0)
+    for text in ("The ministry updated the death toll from the Nagorno-Karabakh war on Monday.",
+                 "Bakanlık, Dağlık Karabağ savaşındaki ölü sayısını güncelledi.",
+                 "国务院新闻办公室今天举行发布会，介绍有关情况。"):
+        for _ in range(20):
+            line = subheading_of(text, rng)
+            assert line and len(line) <= 60
+            assert all(word in text for word in line[1:].split()) and line[0].casefold() in text.casefold()
+            assert not line.endswith((".", ",", "，", "。"))
+    assert subheading_of("a an it of to", rng) == ""
+
+
 def test_synthetic_pages_carry_the_synthetic_weight_and_injected_copies_their_page_weight():
     from cleaner.augment import Snippet, augmented_pages
     from cleaner.language import get_backend
@@ -200,6 +246,7 @@ def test_synthetic_pages_carry_the_synthetic_weight_and_injected_copies_their_pa
 def test_augmentation_shares_and_weights_out_of_range_are_refused_with_the_option_named(capsys):
     import pytest
     for option, value in (("--article-layout", "1.5"), ("--inject-share", "-0.1"), ("--text-copies", "half"),
+                          ("--subheadings", "2"),
                           ("--synthetic-weight", "0"), ("--synthetic-weight", "nan")):
         with pytest.raises(SystemExit) as stop:
             main(["train", "--data", str(CORPUS), option, value])
