@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from itertools import chain, compress
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Iterator, NamedTuple, Sequence
@@ -24,7 +25,7 @@ from .pagetext import CharClasses, PageChars, hash_tokens
 if TYPE_CHECKING:  # classifier sees only Paragraph data, never cleaner's pipeline
     from cleaner.paragraph import DomContext, Paragraph
 
-FEATURE_VERSION = 7
+FEATURE_VERSION = 8
 
 KINDS = ("p", "h1", "h2", "h3", "hx", "li", "td", "div", "pre", "blockquote", "caption",
          "button", "option", "dt", "text", "other")
@@ -68,6 +69,7 @@ DENSE_NAMES = [
     "win3_log_chars", "win3_link", "win3_ends_sentence", "win7_log_chars", "win7_link",
     "dist_longest", "mass_before", "mass_after", "run_long",
     "in_core50", "in_core80", "in_best", "in_best_parent",
+    "article_words",
     "lang_key",  # an id of the paragraph's language for grouping in the model, not a feature itself
 ]
 N_DENSE = len(DENSE_NAMES)
@@ -267,7 +269,47 @@ def page_slices(starts: np.ndarray) -> list[slice]:
 def _page_features(paras: Sequence["Paragraph"], page_lang: str | None | object) -> tuple[np.ndarray, _Tokens]:
     """A page's dense columns and what its hashed columns are made of (its characters then dropped)."""
     page = _read_page(paras)
-    return _page_dense(page, page_lang), _page_tokens(page)
+    dense, tokens = _page_dense(page, page_lang), _page_tokens(page)
+    bodyish = ((dense[:, _LOG_CHARS] > _LOG_BODYISH_CHARS) & (dense[:, _ENDS_SENTENCE] > 0)
+               & (dense[:, _FIRST_DOM] < 1.0))
+    dense[:, _ARTICLE_WORDS] = _article_words(tokens, bodyish)
+    return dense, tokens
+
+
+# A subheading names what the paragraphs around it talk about; a short line of chrome ("Reklama",
+# "Related", "Close") seldom does. Boilerplate in another language than the article never does.
+_LOG_BODYISH_CHARS = math.log1p(80)  # as in _page_dense's body-like mass: over 80 characters…
+_ARTICLE_WORD_CHARS = 3
+
+
+def _article_words(tokens: "_Tokens", bodyish: np.ndarray) -> np.ndarray:
+    """Per paragraph: the share of its words (their first _STEM_CHARS characters; character pairs in
+    scripts without spaces) found in the page's other body-like paragraphs (long, ending a sentence,
+    not all links); 0.0 for a paragraph without words."""
+    n = len(tokens.word_counts)
+    out = np.zeros(n)
+    if not bodyish.any():
+        return out
+    keep = tokens.word_lengths >= _ARTICLE_WORD_CHARS
+    stems = list(map(_STEM, compress(tokens.words, keep.tolist())))
+    rows = np.repeat(np.arange(n), tokens.word_counts)[keep]
+    if tokens.pairs:
+        stems += chain.from_iterable(tokens.pairs)
+        rows = np.concatenate([rows, np.repeat(tokens.pair_rows, list(map(len, tokens.pairs)))])
+    if not stems:
+        return out
+    # Each distinct (word, paragraph) once, sorted by word (words told apart by their 32-bit hash).
+    word = hash_tokens([("", stems)]).astype(np.int64)
+    order = np.lexsort((rows, word))
+    word, rows = word[order], rows[order]
+    first = np.ones(len(word), dtype=bool)
+    first[1:] = (word[1:] != word[:-1]) | (rows[1:] != rows[:-1])
+    word, rows = word[first], rows[first]
+    same_word = np.cumsum(np.concatenate([[True], word[1:] != word[:-1]])) - 1
+    body = bodyish[rows]
+    in_body = np.bincount(same_word, weights=body)[same_word] - body  # other body-like paragraphs holding it
+    return np.divide(np.bincount(rows, weights=in_body > 0, minlength=n), np.bincount(rows, minlength=n),
+                     out=out, where=np.bincount(rows, minlength=n) > 0)
 
 
 def _page_dense(page: _Page, page_lang: str | None | object) -> np.ndarray:
@@ -326,6 +368,7 @@ _LOG_CHARS = DENSE_NAMES.index("log_chars")
 _LOG_WORDS = DENSE_NAMES.index("log_words")
 _ENDS_SENTENCE = DENSE_NAMES.index("ends_sentence")
 _COMMAS_PER_WORD = DENSE_NAMES.index("commas_per_word")
+_ARTICLE_WORDS = DENSE_NAMES.index("article_words")
 _DOM_FIELDS = attrgetter("link_share", "depth", "in_nav", "in_header", "in_footer", "in_aside", "in_form",
                          "in_article")
 _GROUP = attrgetter("group")

@@ -19,6 +19,9 @@ def test_train_command_is_the_models_readme_recipe_with_the_seed_and_extra_optio
         assert any(arg.endswith(f"{name}/train.jsonl.gz") for arg in cmd)
     assert cmd[cmd.index("--seed") + 1] == "2"
     assert cmd[-2:] == ["--pages-per-lang", "120"]
+    options = list(seeds.SHIPPED_OPTIONS)
+    assert cmd[-2 - len(options):-2] == options       # an extra option comes after and so wins
+    assert " ".join(options) in readme.split("```sh")[1].split("```")[0]
     assert not any(arg.endswith("dev.jsonl.gz") and "langid" not in arg for arg in cmd[:cmd.index("--dev")])
 
 

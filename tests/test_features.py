@@ -51,3 +51,20 @@ def test_an_armenian_colon_ends_a_sentence_in_prose_but_not_in_a_short_label():
     assert [p.text for p in paragraphs] == [prose, label, "Read also:"]
     assert ends.tolist() == [1.0, 0.0, 0.0]
     assert X[0, DENSE_NAMES.index("sentences_per_word")] > 0
+
+
+def test_a_subheading_shares_the_articles_words_and_a_foreign_notice_or_a_close_button_does_not():
+    from cleaner.segment_text import segment_text
+    story = ("The regional council approved the budget for the river bridges on Tuesday, after a debate "
+             "that lasted into the evening.")
+    more = "Repairs to the old bridges will start in spring, the council said, and the ferry will run until then."
+    paragraphs = segment_text(f"{story}\n\nThe river bridges\n\n{more}\n\n"
+                              "Bu web sitesi çerezleri kullanmaktadır. Kabul ediyor musunuz?\n\nClose\n\n"
+                              "一座新桥将于明年春天开放。\n\n河上的旧桥将在春天开始维修，市议会说，渡轮将继续运行到那时，票价不变。")
+    X = ParagraphFeaturizer().fit(paragraphs).transform(paragraphs).toarray()[:, :N_DENSE]
+    shared = dict(zip((p.text for p in paragraphs), X[:, DENSE_NAMES.index("article_words")]))
+    assert shared["The river bridges"] == 1.0                  # "the" is too short to count
+    assert shared["Bu web sitesi çerezleri kullanmaktadır. Kabul ediyor musunuz?"] == 0.0
+    assert shared["Close"] == 0.0
+    assert 0.0 < shared[story] < 1.0                            # its own words do not count
+    assert shared["一座新桥将于明年春天开放。"] > 0.0               # character pairs: 春天, 新桥… in the long paragraph
