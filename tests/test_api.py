@@ -131,3 +131,15 @@ BUDGET = ("The regional council approved the new budget on Tuesday after a debat
 def test_a_one_line_sentence_ending_in_a_file_name_is_text_not_a_path():
     result = cleaner.clean("Read the full report in annual-report.txt")
     assert result.paragraphs[0].text == "Read the full report in annual-report.txt"
+
+
+def test_a_dateline_is_never_the_headline_however_title_like_the_model_finds_it():
+    from cleaner.decide import title_index
+    from cleaner.paragraph import Paragraph
+    lines = ["date 2021-01-19 By Ruslan Rehimov", "Azerbaijan updates its war toll", "The ministry said on Monday that the toll rose."]
+    paragraphs = [Paragraph(text=t, index=i) for i, t in enumerate(lines)]
+    probabilities = [{"body": 0.0, "title": 0.99, "meta": 0.01}, {"body": 0.1, "title": 0.8, "meta": 0.1},
+                     {"body": 0.97, "title": 0.01, "meta": 0.02}]
+    assert title_index(paragraphs, probabilities, 0.5) == 1
+    # with no other candidate there is no headline rather than a dateline for one
+    assert title_index(paragraphs[:1] + paragraphs[2:], probabilities[:1] + probabilities[2:], 0.5) is None
