@@ -12,7 +12,7 @@ import numpy as np
 from classifier.features import FEATURE_VERSION
 from classifier.store import ModelLoadError, load as load_model_file
 
-from .decide import (article_language, check_preset, decide, keep_subheadings, no_article, one_article_language,
+from .decide import (article_language, check_preset, decide, drop_comments, keep_subheadings, no_article, one_article_language,
                      thresholds_for, title_index)
 from .errors import ConfigError, ModelError
 from .metadata import Meta, from_paragraphs, merged
@@ -44,6 +44,7 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     single_language: bool = True  # an article is in one language; False keeps confident other-language body
     subheadings: bool = True      # keep short heading-like lines between two body paragraphs
+    comments: bool = True         # keep readers' comments the model keeps; False drops comment sections
 
 
 def load_model(path: Optional[Path | str] = None, *, trusted: bool = False) -> tuple[Any, dict]:
@@ -92,10 +93,14 @@ class Cleaner:
 
     def __init__(self, model: Optional[Path | str] = None, *, preset: str = "balanced",
                  lang_backend: str = DEFAULT_BACKEND, languages: Optional[Sequence[str]] = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES, single_language: bool = True, subheadings: bool = True):
+                 max_bytes: int = DEFAULT_MAX_BYTES, single_language: bool = True, subheadings: bool = True,
+                 comments: bool = True):
+        if not isinstance(comments, bool):
+            raise ConfigError(f"comments must be True (keep readers' comments) or False (drop comment sections), "
+                              f"not {comments!r}")
         self.settings = Settings(check_preset(preset), lang_backend,
                                  ((languages,) if isinstance(languages, str) else tuple(languages)) if languages is not None else None, max_bytes, single_language,
-                                 subheadings)
+                                 subheadings, comments)
         # Fail now on a bad backend or language, and load the language model now: the first page
         # must not pay for it (nor run over a per-page time limit because of it).
         get_backend(lang_backend, self.settings.languages).detect("newsbody loads its language model")
@@ -106,7 +111,7 @@ class Cleaner:
         # What a worker process needs to build the same Cleaner (clean_many with workers > 1).
         self.spec = (model, {"preset": preset, "lang_backend": lang_backend, "languages": languages,
                              "max_bytes": max_bytes, "single_language": single_language,
-                             "subheadings": subheadings})
+                             "subheadings": subheadings, "comments": comments})
 
     def probabilities(self, paragraphs: Sequence[Paragraph]) -> list[dict[str, float]]:
         """P(label) for each paragraph of one page."""
@@ -137,6 +142,8 @@ class Cleaner:
             decided = one_article_language(decided)
         if self.settings.subheadings:
             decided = keep_subheadings(decided)
+        if not self.settings.comments:
+            decided = drop_comments(decided)
         decided = no_article(decided)
         text = "\n\n".join(p.text for p in decided if p.keep)
         meta = merged(seg.markup_meta, from_paragraphs(decided))

@@ -27,13 +27,16 @@ def _add_cleaner_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--languages", help="comma-separated ISO 639-1 codes to choose among")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                    help=f"refuse pages larger than this (default: {DEFAULT_MAX_BYTES:,})")
+    p.add_argument("--no-comments", dest="comments", action="store_false",
+                   help="drop readers' comments (paragraphs inside an element whose class or id names a "
+                        "comment section); by default the comments the model keeps are kept")
 
 
 def _cleaner_spec(args) -> tuple:
     """(model, Cleaner options) from the command line."""
     langs = [c.strip() for c in args.languages.split(",")] if args.languages else None
     return args.model, {"preset": args.preset, "lang_backend": args.lang_backend, "languages": langs,
-                        "max_bytes": args.max_bytes}
+                        "max_bytes": args.max_bytes, "comments": args.comments}
 
 
 def _cleaner(args):

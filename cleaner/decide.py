@@ -27,7 +27,7 @@ _TOKEN_HINTS = (
     ("paywall", ("paywall", "premium", "piano")),
     ("related", ("related", "recommended", "recirculation", "more", "popular", "trending", "teaser")),
     ("advert", ("ad", "ads", "advert", "advertisement", "sponsor", "sponsored", "banner", "promo")),
-    ("comments", ("comment", "comments", "disqus", "reply", "discussion")),
+    ("comments", ("comment", "comments", "commentlist", "disqus", "reply", "replies", "discussion")),
     ("caption", ("caption", "credit", "figcaption", "photo")),
     ("legal", ("copyright", "legal", "imprint", "terms")),
     ("footer", ("footer",)),
@@ -209,6 +209,17 @@ def one_article_language(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
             p = p.with_(keep=False, label="boilerplate", reason=f"boilerplate: other language ({p.lang}, article {lang})")
         out.append(p)
     return out
+
+
+# Readers' comments: the labelled sets disagree on them (dragnet's and cleaneval's true bodies hold them,
+# l3s_gn1's and cleanportaleval's do not; bench/RESULTS.md), so dropping them is the user's choice.
+COMMENT_TOKENS = frozenset(dict(_TOKEN_HINTS)["comments"])
+
+
+def drop_comments(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
+    """Drop kept paragraphs inside a readers' comments section (an element whose class or id names one)."""
+    return [p.with_(keep=False, label="boilerplate", reason="boilerplate: comments (comments=False)")
+            if p.keep and not COMMENT_TOKENS.isdisjoint(p.dom.tokens) else p for p in paragraphs]
 
 
 # An in-article subheading: short, not a sentence, no links, between two confident body paragraphs.

@@ -143,3 +143,36 @@ def test_a_dateline_is_never_the_headline_however_title_like_the_model_finds_it(
     assert title_index(paragraphs, probabilities, 0.5) == 1
     # with no other candidate there is no headline rather than a dateline for one
     assert title_index(paragraphs[:1] + paragraphs[2:], probabilities[:1] + probabilities[2:], 0.5) is None
+
+
+_STORY = ("The regional council approved the budget for the river bridges on Tuesday, after a debate that "
+          "lasted into the evening and ended with a narrow vote.")
+_COMMENT = ("I have crossed that bridge every morning for twenty years and I am glad the council finally "
+            "found the money, although I doubt the repairs will be finished by the spring.")
+COMMENTED_PAGE = f"""<html><head><title>Council approves bridge budget</title></head><body>
+<article><h1>Council approves bridge budget</h1><p>{_STORY}</p><p>{_STORY.replace('Tuesday', 'Monday')}</p>
+<p>{_STORY.replace('river', 'old')}</p></article>
+<section id="comments" class="comments-area"><ol class="commentlist"><li class="comment"><p>{_COMMENT}</p></li>
+<li class="comment"><p>{_COMMENT.replace('twenty', 'thirty')}</p></li></ol></section></body></html>"""
+
+
+def test_comments_false_drops_readers_comments_and_says_why_and_keeps_the_article():
+    kept_by_default = cleaner.Cleaner().clean(COMMENTED_PAGE).text
+    result = cleaner.Cleaner(comments=False).clean(COMMENTED_PAGE)
+    assert _STORY in result.text and _COMMENT not in result.text
+    comments = [p for p in result.paragraphs if p.text.startswith("I have crossed")]
+    assert len(comments) == 2 and not any(p.keep for p in comments)
+    assert all(p.reason == "boilerplate: comments (comments=False)" for p in comments)
+    # the option only drops: whatever it keeps, the default keeps too
+    assert all(p.text in kept_by_default for p in result.paragraphs if p.keep)
+
+
+def test_comments_option_must_be_a_bool_and_the_command_has_no_comments(tmp_path, capsys):
+    with pytest.raises(errors.ConfigError, match="comments must be True"):
+        cleaner.Cleaner(comments="no")
+    from cleaner.cli import main
+    page = tmp_path / "page.html"
+    page.write_text(COMMENTED_PAGE, encoding="utf-8")
+    assert main(["clean", str(page), "--no-comments", "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert _STORY in out and _COMMENT not in out
