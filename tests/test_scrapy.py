@@ -54,6 +54,7 @@ class Article(scrapy.Item):
     ({"NEWSBODY_FIELD": ""}, "NEWSBODY_FIELD"),
     ({"NEWSBODY_OUTPUT_FIELD": 3}, "NEWSBODY_OUTPUT_FIELD"),
     ({"NEWSBODY_DROP_EMPTY": "sometimes"}, "NEWSBODY_DROP_EMPTY"),
+    ({"NEWSBODY_COMMENTS": "maybe"}, "NEWSBODY_COMMENTS"),
     ({"NEWSBODY_TIMEOUT": "-5"}, "NEWSBODY_TIMEOUT"),
     ({"NEWSBODY_MODEL": "/nonexistent/model.joblib"}, "newsbody"),
 ])
@@ -130,6 +131,13 @@ def test_languages_keep_only_items_in_those_languages():
     with pytest.raises(DropItem, match=r"is in en, not in NEWSBODY_LANGUAGES \(az, tr\)"):
         p.process_item({"url": "https://example.org/a", "html": page})
     assert stats(p)["items/dropped/language"] == 1
+
+
+def test_comments_false_drops_readers_comments_from_the_text():
+    from test_api import COMMENTED_PAGE, _COMMENT, _STORY
+    assert _COMMENT not in pipeline(NEWSBODY_COMMENTS=False).process_item({"html": COMMENTED_PAGE})["text"]
+    text = pipeline().process_item({"html": COMMENTED_PAGE})["text"]
+    assert _STORY in text and text == cleaner.Cleaner().clean(COMMENTED_PAGE).text
 
 
 def test_an_item_without_the_page_field_passes_through_untouched():

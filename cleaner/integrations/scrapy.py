@@ -54,6 +54,7 @@ class PipelineOptions:
     title_field: Optional[str] = "title"
     error_field: Optional[str] = "newsbody_error"
     preset: str = "balanced"
+    comments: bool = True
     languages: Optional[frozenset[str]] = None
     drop_empty: bool = False
     delete_field: bool = False
@@ -72,6 +73,7 @@ def options_from_settings(settings: "ScrapySettings") -> PipelineOptions:
             title_field=_field_name(settings, "NEWSBODY_TITLE_FIELD", "title"),
             error_field=_field_name(settings, "NEWSBODY_ERROR_FIELD", "newsbody_error"),
             preset=_preset(settings),
+            comments=_flag(settings, "NEWSBODY_COMMENTS", True),
             languages=_languages(settings),
             drop_empty=_flag(settings, "NEWSBODY_DROP_EMPTY"),
             delete_field=_flag(settings, "NEWSBODY_DELETE_FIELD"),
@@ -109,9 +111,9 @@ def _languages(settings: "ScrapySettings") -> Optional[frozenset[str]]:
     return frozenset(codes)
 
 
-def _flag(settings: "ScrapySettings", name: str) -> bool:
+def _flag(settings: "ScrapySettings", name: str, default: bool = False) -> bool:
     try:
-        return settings.getbool(name, False)
+        return settings.getbool(name, default)
     except ValueError:
         raise ValueError(f"{name} must be True or False, not {settings.get(name)!r}") from None
 
@@ -127,9 +129,9 @@ def _timeout(settings: "ScrapySettings") -> Optional[float]:
 
 
 @functools.lru_cache(maxsize=4)
-def _shared_cleaner(model: Optional[str], preset: str) -> Cleaner:
-    """One loaded model per (model, preset) in this process, whatever the number of crawlers."""
-    return Cleaner(model, preset=preset)
+def _shared_cleaner(model: Optional[str], preset: str, comments: bool = True) -> Cleaner:
+    """One loaded model per (model, preset, comments) in this process, whatever the number of crawlers."""
+    return Cleaner(model, preset=preset, comments=comments)
 
 
 class NewsbodyPipeline:
@@ -139,7 +141,7 @@ class NewsbodyPipeline:
                  cleaner: Optional[Cleaner] = None):
         self.options = options
         self.stats = stats
-        self.cleaner = cleaner if cleaner is not None else _shared_cleaner(options.model, options.preset)
+        self.cleaner = cleaner if cleaner is not None else _shared_cleaner(options.model, options.preset, options.comments)
         self._warned_no_page = False
 
     @classmethod
@@ -147,7 +149,7 @@ class NewsbodyPipeline:
         """Build the pipeline from the crawler's NEWSBODY_* settings (NotConfigured when one is wrong)."""
         options = options_from_settings(crawler.settings)
         try:
-            cleaner = _shared_cleaner(options.model, options.preset)
+            cleaner = _shared_cleaner(options.model, options.preset, options.comments)
         except NewsbodyError as e:  # a missing or incompatible NEWSBODY_MODEL
             raise NotConfigured(f"newsbody: {e}") from None
         return cls(options, crawler.stats, cleaner)
