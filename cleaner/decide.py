@@ -10,6 +10,7 @@ from classifier.align import is_byline_or_date, matches_title
 from classifier.features import NO_SPACE_RUN, text_length
 
 from .errors import ConfigError, ModelError
+from .language import are_siblings
 from .paragraph import Paragraph
 
 PRESETS = ("precision", "balanced", "recall")
@@ -205,7 +206,9 @@ def one_article_language(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
         return list(paragraphs)
     out = []
     for p in paragraphs:
-        if p.keep and p.lang and p.lang != lang and p.lang_conf >= RELIABLE_LANG_CONF:
+        # A close relative of the article's language (Malay in an Indonesian story) is the detector
+        # splitting hairs, not a notice: sites do not switch to a sibling standard mid-page.
+        if p.keep and p.lang and p.lang != lang and p.lang_conf >= RELIABLE_LANG_CONF and not are_siblings(p.lang, lang):
             p = p.with_(keep=False, label="boilerplate", reason=f"boilerplate: other language ({p.lang}, article {lang})")
         out.append(p)
     return out

@@ -685,6 +685,11 @@ _SIBLING_RULES = {lang: (group, rule) for group, rule in ((_SERBO_CROATIAN, _ser
                   for lang in group}
 
 
+def are_siblings(a: Optional[str], b: Optional[str]) -> bool:
+    """Whether two different codes are close relatives a language model confuses (sr/hr/bs, ms/id)."""
+    return a != b and a in _SIBLING_RULES and b in _SIBLING_RULES.get(a, ((), None))[0]
+
+
 class _Detection(NamedTuple):
     lang: Optional[str]
     conf: float

@@ -565,3 +565,20 @@ def test_dev_set_sample_accuracy_by_bucket() -> None:
     for bucket, bar in (("sentence", 0.99), ("paragraph", 0.995)):
         n = sum(v for (_, b), v in seen.items() if b == bucket)
         assert ok[bucket] / n >= bar, f"{bucket}: {ok[bucket]}/{n}"
+
+
+
+def test_a_sibling_standard_inside_an_article_is_not_dropped_as_another_language() -> None:
+    # An Indonesian story quoting a Malaysian source in Malay words: the detector is right that the
+    # paragraph reads as Malay, but a site does not switch standards mid-story; it is not a notice.
+    from cleaner.decide import one_article_language
+    from cleaner.language import are_siblings
+    assert are_siblings("ms", "id") and are_siblings("hr", "sr") and are_siblings("bs", "hr")
+    assert not are_siblings("id", "id") and not are_siblings("id", "nl") and not are_siblings("ms", None)
+    story = INDONESIAN * 2 + [MALAY[0], "Der Stadtrat hat am Dienstag nach einer langen Debatte den neuen Haushalt beschlossen."]
+    out, page_lang = assign_languages([para(text, i) for i, text in enumerate(story)], get_backend())
+    assert page_lang == "id" and [p.lang for p in out[-2:]] == ["ms", "de"]
+    kept = [p.with_(p_body=0.9, keep=True, label="body", reason="body") for p in out]
+    decided = one_article_language(kept)
+    assert [p.keep for p in decided] == [True] * 7 + [False]
+    assert decided[-1].reason == "boilerplate: other language (de, article id)"
