@@ -18,7 +18,7 @@ from typing import Optional
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cleaner.multilingual import (BODY_RECALL_BAR, BOILERPLATE_RECALL_BAR, NO_BODY_TEXT,  # noqa: E402
+from cleaner.multilingual import (BODY_RECALL_BAR, BOILERPLATE_RECALL_BAR, DEFAULT_PAGES_PER_LANG, NO_BODY_TEXT,  # noqa: E402
                                   REQUIRED_LANGUAGES, MultilingualReport, row_misses, run_multilingual)
 
 SHARED = ROOT.parent / "shared"
@@ -128,7 +128,8 @@ def render(report: MultilingualReport, header: str) -> str:
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, default=None, help="model file (default: the shipped model)")
-    ap.add_argument("--pages-per-lang", type=int, default=20)
+    ap.add_argument("--pages-per-lang", type=int, default=DEFAULT_PAGES_PER_LANG,
+                    help=f"pages per language (default {DEFAULT_PAGES_PER_LANG}: see cleaner/multilingual.py)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--markdown", type=Path, default=None, help="also write the tables to this file")
     ap.add_argument("--misses", type=int, default=0, help="also list up to N misclassified paragraphs")

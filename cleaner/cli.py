@@ -193,8 +193,8 @@ def cmd_evaluate(args) -> int:
                 print(f"newsbody: {path} not found; --multilingual needs --boilerplate and --body-paragraphs",
                       file=sys.stderr)
                 return EXIT_USAGE
-        rows = evaluate_multilingual(cleaner, Path(args.boilerplate), Path(args.body_paragraphs),
-                                     pages_per_lang=args.pages_per_lang)
+        options = {} if args.pages_per_lang is None else {"pages_per_lang": args.pages_per_lang}
+        rows = evaluate_multilingual(cleaner, Path(args.boilerplate), Path(args.body_paragraphs), **options)
         keys = ("lang", "required", "pages", "body_planted", "body_recall", "boilerplate_planted",
                 "boilerplate_recall")
         rows = [{k: r.get(k) for k in keys} for r in rows]
@@ -341,7 +341,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="per language body and boilerplate recall on held-out multilingual pages")
     e.add_argument("--boilerplate", default="../shared/resources/boilerplate_strings.jsonl")
     e.add_argument("--body-paragraphs", default="../shared/datasets/langid/dev.jsonl.gz")
-    e.add_argument("--pages-per-lang", type=int, default=20)
+    e.add_argument("--pages-per-lang", type=int,
+                   help="held-out pages per language for --multilingual "
+                   "(default: cleaner.multilingual.DEFAULT_PAGES_PER_LANG)")
     e.add_argument("--limit", type=int, help="score at most N pages per file")
     e.add_argument("--output-format", choices=("table", "json"), default="table")
     _add_cleaner_options(e)
