@@ -40,7 +40,7 @@ DEV_SETS = ("dragnet", "l3s_gn1", "cleaneval", "newspaper4k_articles", "cleanpor
 BOILERPLATE = SHARED / "resources" / "boilerplate_strings.jsonl"
 BODIES = DATASETS / "langid" / "dev.jsonl.gz"
 # The options models/README.md's command gives beyond the files (tests/test_bench_seeds.py checks both agree).
-SHIPPED_OPTIONS = ("--l2", "0.3")
+SHIPPED_OPTIONS = ("--l2", "0.3", "--article-layout", "0.5")
 
 
 def train_command(seed: int, output: Path, extra: list[str]) -> list[str]:
@@ -163,10 +163,11 @@ def main(argv: Optional[list[str]] = None) -> int:
             paths = list(pool.map(lambda s: train(s, args.out, extra, threads), args.seeds))
         models = {f"seed {s}": p for s, p in zip(args.seeds, paths)}
     rows = {name: score(path, args.page_seeds) for name, path in models.items()}
+    from cleaner.multilingual import DEFAULT_PAGES_PER_LANG
     pages = f"seed {args.page_seeds[0]}" if len(args.page_seeds) == 1 else \
         f"mean over page seeds {' '.join(map(str, args.page_seeds))}"
     print(f"recipe: models/README.md{' + ' + ' '.join(extra) if extra else ''}; held-out: bench/multilingual.py "
-          f"(20 pages per language, {pages}); dev F1 from each model's card")
+          f"({DEFAULT_PAGES_PER_LANG} pages per language, {pages}); dev F1 from each model's card")
     print("\n".join(table(rows)))
     return 0
 
