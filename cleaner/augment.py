@@ -273,7 +273,7 @@ def _as_subheading(p: Paragraph, rng: random.Random) -> Paragraph:
 
 def synthetic_page(lang: str, bodies: Sequence[str], titles: Sequence[str], pool: BoilerplatePool,
                    rng: random.Random, backend: LanguageBackend, html: bool, n: int,
-                   article_layout: float = 0.0, subheadings: float = 0.0) -> LabelledPage:
+                   article_layout: float = 0.0, subheadings: float = 0.0, between_body: float = 0.0) -> LabelledPage:
     """A page of one language's news paragraphs with boilerplate of this or another language around."""
     body = rng.sample(list(bodies), min(len(bodies), rng.randint(3, 8)))
     items: list[tuple[str, str, int]] = []
@@ -291,7 +291,13 @@ def synthetic_page(lang: str, bodies: Sequence[str], titles: Sequence[str], pool
         other = lang if rng.random() < 0.35 else None
         block = [(t, l, _GROUP_BASE + group) for t, l in pool.block(rng, other)]
         group += 1
-        pos = rng.choice((0, len(items), rng.randint(0, len(items))))
+        body_at = [i for i, (_, label, _) in enumerate(items) if label == "body"][1:]
+        if between_body > 0 and body_at and rng.random() < between_body:
+            # in a gap between two body paragraphs, as ads and related links split real articles (the
+            # draw below lands there seldom: it counts every item, blocks and the title included)
+            pos = rng.choice(body_at)
+        else:
+            pos = rng.choice((0, len(items), rng.randint(0, len(items))))
         items[pos:pos] = block
     paragraphs = _paragraphs(items, html, rng)
     if html and heading_texts:
@@ -316,7 +322,8 @@ def _first_sentence(text: str) -> str:
 def augmented_pages(pages: Sequence[LabelledPage], snippets: Sequence[Snippet], bodies: dict[str, list[str]],
                     backend: LanguageBackend, *, inject_share: float = 0.3, pages_per_lang: int = 40,
                     seed: int = 0, n_folds: int = 3, synthetic_weight: float = 1.0,
-                    article_layout: float = 0.0, subheadings: float = 0.0) -> list[LabelledPage]:
+                    article_layout: float = 0.0, subheadings: float = 0.0,
+                    between_body: float = 0.0) -> list[LabelledPage]:
     """New training pages: injected copies of a share of `pages` plus synthetic pages per language.
 
     Strings are split into the model's `n_folds` cross-fitting folds (`fold_of`), and a page only
@@ -335,7 +342,8 @@ def augmented_pages(pages: Sequence[LabelledPage], snippets: Sequence[Snippet], 
             k = fold_of(synthetic_id(lang, n), n_folds)
             if len(parts[k]) >= 3 and pools[k].keys:
                 page = synthetic_page(lang, parts[k], titles[k], pools[k], rng, backend, html=n % 2 == 0, n=n,
-                                      article_layout=article_layout, subheadings=subheadings)
+                                      article_layout=article_layout, subheadings=subheadings,
+                                      between_body=between_body)
                 out.append(replace(page, weight=synthetic_weight) if synthetic_weight != 1.0 else page)
     return out
 

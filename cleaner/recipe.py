@@ -15,7 +15,7 @@ TRAIN_DEFAULTS: dict[str, Any] = {
     "text_copies": 0.4, "seed": 0, "max_iter": 100, "learning_rate": 0.15, "folds": 3, "corpus_weight": 3.0,
     "boilerplate": None, "body_paragraphs": None, "phrases": "", "news": "",
     "inject_share": 0.2, "pages_per_lang": 40, "synthetic_weight": 1.0, "article_layout": 0.0, "subheadings": 0.0,
-    "user_weight": 5.0, "l2": 0.0,
+    "between_body": 0.0, "user_weight": 5.0, "l2": 0.0,
 }
 # Model parameters the command line names differently (the card records the estimator's own names).
 _PARAM_OPTIONS = {"max_iter": "max_iter", "learning_rate": "learning_rate", "n_folds": "folds",
@@ -83,7 +83,7 @@ def base_recipe(base: str) -> Recipe:
             options[key] = str(found) if found else None
             if not found:
                 missing.append(str(augmentation[key]))
-    for key in ("inject_share", "pages_per_lang", "synthetic_weight", "article_layout", "subheadings"):
+    for key in ("inject_share", "pages_per_lang", "synthetic_weight", "article_layout", "subheadings", "between_body"):
         if key in augmentation:
             options[key] = augmentation[key]
     params = dict(card.get("model_params") or {})

@@ -61,7 +61,7 @@ def training_pages(base_files: Sequence[Path], user_files: Sequence[Path], optio
         extra = augmented_pages(base, snippets, bodies, get_backend(settings.lang_backend),
                                 inject_share=options["inject_share"], pages_per_lang=options["pages_per_lang"],
                                 synthetic_weight=options["synthetic_weight"], article_layout=options["article_layout"],
-                                subheadings=options["subheadings"],
+                                subheadings=options["subheadings"], between_body=options["between_body"],
                                 seed=seed, n_folds=options["folds"])
         print(f"augmented: {len(extra)} pages from {len(snippets)} boilerplate strings and "
               f"{sum(map(len, bodies.values()))} news paragraphs in {len(bodies)} languages", file=sys.stderr)
