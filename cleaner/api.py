@@ -44,7 +44,9 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     single_language: bool = True  # an article is in one language; False keeps confident other-language body
     subheadings: bool = True      # keep short heading-like lines between two body paragraphs
-    comments: bool = True         # keep readers' comments the model keeps; False drops comment sections
+    # Readers' comments are not the article (corpus/README.md's guide), so comment sections are dropped;
+    # True keeps the comments the model keeps, as dragnet's and cleaneval's true bodies do.
+    comments: bool = False
 
 
 def load_model(path: Optional[Path | str] = None, *, trusted: bool = False) -> tuple[Any, dict]:
@@ -94,7 +96,7 @@ class Cleaner:
     def __init__(self, model: Optional[Path | str] = None, *, preset: str = "balanced",
                  lang_backend: str = DEFAULT_BACKEND, languages: Optional[Sequence[str]] = None,
                  max_bytes: int = DEFAULT_MAX_BYTES, single_language: bool = True, subheadings: bool = True,
-                 comments: bool = True):
+                 comments: bool = False):
         if not isinstance(comments, bool):
             raise ConfigError(f"comments must be True (keep readers' comments) or False (drop comment sections), "
                               f"not {comments!r}")

@@ -12,7 +12,7 @@ from .decide import PRESETS
 from .errors import ConfigError, NewsbodyError
 from .output import OUTPUT_FORMATS
 from .page_input import DEFAULT_MAX_BYTES
-from .recipe import TRAIN_DEFAULTS
+from .recipe import COMMENT_SECTIONS, TRAIN_DEFAULTS
 from .sources import INPUT_FORMATS
 from .language import BACKENDS, DEFAULT_BACKEND
 
@@ -27,9 +27,13 @@ def _add_cleaner_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--languages", help="comma-separated ISO 639-1 codes to choose among")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                    help=f"refuse pages larger than this (default: {DEFAULT_MAX_BYTES:,})")
-    p.add_argument("--no-comments", dest="comments", action="store_false",
-                   help="drop readers' comments (paragraphs inside an element whose class or id names a "
-                        "comment section); by default the comments the model keeps are kept")
+    comments = p.add_mutually_exclusive_group()
+    comments.add_argument("--comments", dest="comments", action="store_true", default=False,
+                          help="keep readers' comments where the model keeps them (as dragnet's and cleaneval's "
+                               "true bodies do)")
+    comments.add_argument("--no-comments", dest="comments", action="store_false",
+                          help="drop readers' comments: paragraphs inside an element whose class or id names a "
+                               "comment section (the default)")
 
 
 def _cleaner_spec(args) -> tuple:
@@ -145,6 +149,7 @@ def cmd_train(args) -> int:
     card = {"name": Path(args.output).stem, "newsbody_version": _version(), **card,
             "training_files": [str(p) for p in base_files + user_files], "text_copies": options["text_copies"],
             "seed": options["seed"], "corpus_weight": options["corpus_weight"],
+            "comment_sections": options["comment_sections"],
             "augmentation": {k: options[k] for k in ("boilerplate", "body_paragraphs", "phrases", "news", "inject_share",
                                                      "pages_per_lang", "synthetic_weight", "article_layout", "subheadings",
                                                      "between_body")},
@@ -303,6 +308,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="share of synthetic pages given one or two subheadings (a few of the next paragraph's "
                         "words, labelled body) between body paragraphs "
                         f"(default {TRAIN_DEFAULTS['subheadings']:g}, as the shipped model was trained)")
+    t.add_argument("--comment-sections", choices=COMMENT_SECTIONS,
+                   help="label of the external sets' paragraphs inside a readers' comment section: as the set's "
+                        "true body has it (dataset), or boilerplate as corpus/README.md's guide has it "
+                        f"(default {TRAIN_DEFAULTS['comment_sections']})")
     t.add_argument("--between-body", type=_share,
                    help="share of the synthetic pages' boilerplate blocks put in a gap between two body paragraphs "
                         f"rather than anywhere (default {TRAIN_DEFAULTS['between_body']:g})")

@@ -21,7 +21,8 @@ from classifier.train import LabelledPage
 
 from .api import Settings, segment
 from .errors import ConfigError
-from .paragraph import DomContext, Paragraph
+from .paragraph import DomContext, Paragraph, in_comment_section
+from .recipe import COMMENT_SECTIONS
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,13 @@ def corpus_labels(paragraphs: list[Paragraph], labelled: list[dict]) -> list[str
     return labels
 
 
-def labelled_page(rec: PageRecord, settings: Settings = Settings()) -> LabelledPage:
-    """Segment one labelled page and attach a label to every paragraph."""
+def labelled_page(rec: PageRecord, settings: Settings = Settings(), comment_sections: str = "dataset") -> LabelledPage:
+    """Segment one labelled page and attach a label to every paragraph.
+
+    comment_sections="boilerplate" labels an external set's paragraphs inside a readers' comment section
+    boilerplate, as corpus/README.md's guide does, whatever the set's true body says."""
+    if comment_sections not in COMMENT_SECTIONS:
+        raise ConfigError(f"comment_sections must be one of {', '.join(COMMENT_SECTIONS)}, not {comment_sections!r}")
     r = rec.record
     if is_corpus_record(r):
         seg = segment(r["page"], kind=r.get("kind", "auto"), settings=settings)
@@ -94,6 +100,9 @@ def labelled_page(rec: PageRecord, settings: Settings = Settings()) -> LabelledP
     elif "html" in r and "body" in r:
         seg = segment(r["html"], kind="html", settings=settings)
         labels = label_paragraphs([p.text for p in seg.paragraphs], r["body"] or "", title=seg.title_hint)
+        if comment_sections == "boilerplate":
+            labels = ["boilerplate" if label == "body" and in_comment_section(p) else label
+                      for p, label in zip(seg.paragraphs, labels)]
     else:
         raise ConfigError(f"{rec.source} page {rec.id}: expected fields html+body or page+paragraphs")
     return LabelledPage(id=f"{rec.source}:{rec.id}", source=rec.source, paragraphs=seg.paragraphs,

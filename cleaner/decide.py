@@ -11,7 +11,7 @@ from classifier.features import NO_SPACE_RUN, text_length
 
 from .errors import ConfigError, ModelError
 from .language import are_siblings
-from .paragraph import Paragraph
+from .paragraph import COMMENT_SECTION_TOKENS, Paragraph, in_comment_section
 
 PRESETS = ("precision", "balanced", "recall")
 # Thresholds on P(body) per preset when the model card does not carry its own.
@@ -28,7 +28,7 @@ _TOKEN_HINTS = (
     ("paywall", ("paywall", "premium", "piano")),
     ("related", ("related", "recommended", "recirculation", "more", "popular", "trending", "teaser")),
     ("advert", ("ad", "ads", "advert", "advertisement", "sponsor", "sponsored", "banner", "promo")),
-    ("comments", ("comment", "comments", "commentlist", "disqus", "reply", "replies", "discussion")),
+    ("comments", tuple(sorted(COMMENT_SECTION_TOKENS))),
     ("caption", ("caption", "credit", "figcaption", "photo")),
     ("legal", ("copyright", "legal", "imprint", "terms")),
     ("footer", ("footer",)),
@@ -214,15 +214,12 @@ def one_article_language(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
     return out
 
 
-# Readers' comments: the labelled sets disagree on them (dragnet's and cleaneval's true bodies hold them,
-# l3s_gn1's and cleanportaleval's do not; bench/RESULTS.md), so dropping them is the user's choice.
-COMMENT_TOKENS = frozenset(dict(_TOKEN_HINTS)["comments"])
-
-
+# Readers' comments are not the article (corpus/README.md's label guide), but they read like prose and some
+# labelled sets count them as body (dragnet's, cleaneval's), so the model may keep them: this rule drops them.
 def drop_comments(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
     """Drop kept paragraphs inside a readers' comments section (an element whose class or id names one)."""
     return [p.with_(keep=False, label="boilerplate", reason="boilerplate: comments (comments=False)")
-            if p.keep and not COMMENT_TOKENS.isdisjoint(p.dom.tokens) else p for p in paragraphs]
+            if p.keep and in_comment_section(p) else p for p in paragraphs]
 
 
 # An in-article subheading: short, not a sentence, no links, between two confident body paragraphs.

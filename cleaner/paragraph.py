@@ -6,6 +6,8 @@ from typing import Optional
 
 # Block kinds produced by the segmenters.
 HEADING_KINDS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Class/id tokens that name a readers' comment section (WordPress's "commentlist", Disqus, "replies" …).
+COMMENT_SECTION_TOKENS = frozenset({"comment", "comments", "commentlist", "disqus", "reply", "replies", "discussion"})
 
 
 @dataclass(frozen=True)
@@ -53,3 +55,8 @@ class Paragraph:
 
 
 _PARAGRAPH_FIELDS = frozenset(f.name for f in fields(Paragraph))
+
+
+def in_comment_section(p: Paragraph) -> bool:
+    """True when the paragraph sits inside an element whose class or id names a readers' comment section."""
+    return not COMMENT_SECTION_TOKENS.isdisjoint(p.dom.tokens)

@@ -10,12 +10,14 @@ from typing import Any, Optional
 
 from .errors import ConfigError
 
+# How the external sets' paragraphs inside readers' comment sections are labelled for training.
+COMMENT_SECTIONS = ("dataset", "boilerplate")
 # Options of `newsbody train` and their values when neither the command line nor a base recipe sets them.
 TRAIN_DEFAULTS: dict[str, Any] = {
     "text_copies": 0.4, "seed": 0, "max_iter": 100, "learning_rate": 0.15, "folds": 3, "corpus_weight": 3.0,
     "boilerplate": None, "body_paragraphs": None, "phrases": "", "news": "",
     "inject_share": 0.2, "pages_per_lang": 40, "synthetic_weight": 1.0, "article_layout": 0.0, "subheadings": 0.0,
-    "between_body": 0.0, "user_weight": 5.0, "l2": 0.0,
+    "between_body": 0.0, "user_weight": 5.0, "l2": 0.0, "comment_sections": "dataset",
 }
 # Model parameters the command line names differently (the card records the estimator's own names).
 _PARAM_OPTIONS = {"max_iter": "max_iter", "learning_rate": "learning_rate", "n_folds": "folds",
@@ -73,7 +75,7 @@ def base_recipe(base: str) -> Recipe:
         found = find_file(str(name), roots)
         (files if found else missing).append(found or str(name))
     options: dict[str, Any] = {}
-    for key in ("text_copies", "seed", "corpus_weight"):
+    for key in ("text_copies", "seed", "corpus_weight", "comment_sections"):
         if key in card:
             options[key] = card[key]
     augmentation = card.get("augmentation") or {}

@@ -16,11 +16,11 @@ from .errors import ConfigError
 
 
 def read_pages(path: Path, settings: Settings, limit: Optional[int], weight: Optional[float],
-               corpus_weight: float) -> list[LabelledPage]:
+               corpus_weight: float, comment_sections: str = "dataset") -> list[LabelledPage]:
     """The labelled pages of one file; weight (if given) for every page, else corpus_weight for corpus pages."""
     pages = []
     for rec in read_records(Path(path), limit):
-        page = labelled_page(rec, settings)
+        page = labelled_page(rec, settings, comment_sections)
         if not page.paragraphs:
             continue
         w = weight if weight is not None else (corpus_weight if is_corpus_record(rec.record) else page.weight)
@@ -42,7 +42,7 @@ def training_pages(base_files: Sequence[Path], user_files: Sequence[Path], optio
     def read(files: Sequence[Path], weight: Optional[float]) -> list[LabelledPage]:
         pages: list[LabelledPage] = []
         for path in files:
-            pages += read_pages(path, settings, limit, weight, options["corpus_weight"])
+            pages += read_pages(path, settings, limit, weight, options["corpus_weight"], options["comment_sections"])
             print(f"read {path}: {len(pages)} pages ({time.time() - t0:.0f} s)", file=sys.stderr)
         return pages
 

@@ -156,23 +156,33 @@ COMMENTED_PAGE = f"""<html><head><title>Council approves bridge budget</title></
 <li class="comment"><p>{_COMMENT.replace('twenty', 'thirty')}</p></li></ol></section></body></html>"""
 
 
-def test_comments_false_drops_readers_comments_and_says_why_and_keeps_the_article():
-    kept_by_default = cleaner.Cleaner().clean(COMMENTED_PAGE).text
-    result = cleaner.Cleaner(comments=False).clean(COMMENTED_PAGE)
+def test_readers_comments_are_dropped_by_default_with_their_reason_and_the_article_is_kept():
+    result = cleaner.Cleaner().clean(COMMENTED_PAGE)
     assert _STORY in result.text and _COMMENT not in result.text
     comments = [p for p in result.paragraphs if p.text.startswith("I have crossed")]
     assert len(comments) == 2 and not any(p.keep for p in comments)
     assert all(p.reason == "boilerplate: comments (comments=False)" for p in comments)
-    # the option only drops: whatever it keeps, the default keeps too
-    assert all(p.text in kept_by_default for p in result.paragraphs if p.keep)
+    assert cleaner.Cleaner(comments=False).clean(COMMENTED_PAGE).text == result.text
 
 
-def test_comments_option_must_be_a_bool_and_the_command_has_no_comments(tmp_path, capsys):
+def test_comments_true_keeps_the_comments_the_model_keeps_and_drops_nothing_more():
+    kept = cleaner.Cleaner(comments=True).clean(COMMENTED_PAGE)
+    by_default = cleaner.Cleaner().clean(COMMENTED_PAGE)
+    assert _STORY in kept.text
+    # the rule only drops: whatever the default keeps, comments=True keeps too
+    assert all(p.text in kept.text for p in by_default.paragraphs if p.keep)
+    assert not any(p.reason == "boilerplate: comments (comments=False)" for p in kept.paragraphs)
+
+
+def test_comments_option_must_be_a_bool_and_the_command_drops_comments_unless_told(tmp_path, capsys):
     with pytest.raises(errors.ConfigError, match="comments must be True"):
         cleaner.Cleaner(comments="no")
     from cleaner.cli import main
     page = tmp_path / "page.html"
     page.write_text(COMMENTED_PAGE, encoding="utf-8")
-    assert main(["clean", str(page), "--no-comments", "--workers", "1"]) == 0
-    out = capsys.readouterr().out
-    assert _STORY in out and _COMMENT not in out
+    for flags in ([], ["--no-comments"]):
+        assert main(["clean", str(page), *flags, "--workers", "1", "--output-format", "json"]) == 0
+        text = json.loads(capsys.readouterr().out)["text"]
+        assert _STORY in text and _COMMENT not in text
+    assert main(["clean", str(page), "--comments", "--workers", "1", "--output-format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["text"] == cleaner.Cleaner(comments=True).clean(COMMENTED_PAGE).text

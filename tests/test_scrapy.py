@@ -133,11 +133,12 @@ def test_languages_keep_only_items_in_those_languages():
     assert stats(p)["items/dropped/language"] == 1
 
 
-def test_comments_false_drops_readers_comments_from_the_text():
+def test_readers_comments_are_dropped_unless_newsbody_comments_is_true():
     from test_api import COMMENTED_PAGE, _COMMENT, _STORY
-    assert _COMMENT not in pipeline(NEWSBODY_COMMENTS=False).process_item({"html": COMMENTED_PAGE})["text"]
     text = pipeline().process_item({"html": COMMENTED_PAGE})["text"]
-    assert _STORY in text and text == cleaner.Cleaner().clean(COMMENTED_PAGE).text
+    assert _STORY in text and _COMMENT not in text
+    kept = pipeline(NEWSBODY_COMMENTS=True).process_item({"html": COMMENTED_PAGE})["text"]
+    assert kept == cleaner.Cleaner(comments=True).clean(COMMENTED_PAGE).text
 
 
 def test_an_item_without_the_page_field_passes_through_untouched():

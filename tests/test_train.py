@@ -6,11 +6,13 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import cleaner
 from classifier.train import LabelledPage, fit
 from cleaner.cli import main
-from cleaner.datasets import corpus_labels, labelled_page, read_records
+from cleaner.datasets import PageRecord, corpus_labels, labelled_page, read_records
+from cleaner.errors import ConfigError
 
 from conftest import ROOT
 
@@ -83,6 +85,28 @@ def test_train_command_writes_a_model_and_card_that_load(tmp_path):
     assert card["sha256"] and card["labels"]
     result = cleaner.Cleaner(out).clean(ROOT.joinpath("examples", "sample_article.html").read_text())
     assert result.paragraphs
+
+
+def test_comment_sections_boilerplate_relabels_an_external_sets_readers_comments(tmp_path):
+    from test_api import COMMENTED_PAGE, _COMMENT, _STORY
+    # as dragnet labels it: the true body holds the story and the readers' comments
+    body = "\n".join([_STORY, _STORY.replace("Tuesday", "Monday"), _STORY.replace("river", "old"),
+                      _COMMENT, _COMMENT.replace("twenty", "thirty")])
+    rec = PageRecord("1", "dragnet/train", {"id": "1", "html": COMMENTED_PAGE, "body": body})
+
+    def labels(**option):
+        page = labelled_page(rec, **option)
+        return {p.text[:20]: label for p, label in zip(page.paragraphs, page.labels)}
+
+    as_set, as_guide = labels(), labels(comment_sections="boilerplate")
+    assert as_set[_COMMENT[:20]] == "body" and as_guide[_COMMENT[:20]] == "boilerplate"
+    assert as_set[_STORY[:20]] == as_guide[_STORY[:20]] == "body"
+    with pytest.raises(ConfigError, match="comment_sections must be one of dataset, boilerplate"):
+        labels(comment_sections="drop")
+    out = tmp_path / "m.joblib"
+    assert main(["train", "--corpus", str(CORPUS), "--max-iter", "5", "--limit", "5", "-o", str(out),
+                 "--comment-sections", "boilerplate"]) == 0
+    assert json.loads(out.with_suffix(".json").read_text())["comment_sections"] == "boilerplate"
 
 
 def test_train_learns_our_news_paragraphs_as_synthetic_page_bodies(tmp_path, capsys):

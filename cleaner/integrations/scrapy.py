@@ -54,7 +54,7 @@ class PipelineOptions:
     title_field: Optional[str] = "title"
     error_field: Optional[str] = "newsbody_error"
     preset: str = "balanced"
-    comments: bool = True
+    comments: bool = False
     languages: Optional[frozenset[str]] = None
     drop_empty: bool = False
     delete_field: bool = False
@@ -73,7 +73,7 @@ def options_from_settings(settings: "ScrapySettings") -> PipelineOptions:
             title_field=_field_name(settings, "NEWSBODY_TITLE_FIELD", "title"),
             error_field=_field_name(settings, "NEWSBODY_ERROR_FIELD", "newsbody_error"),
             preset=_preset(settings),
-            comments=_flag(settings, "NEWSBODY_COMMENTS", True),
+            comments=_flag(settings, "NEWSBODY_COMMENTS", False),
             languages=_languages(settings),
             drop_empty=_flag(settings, "NEWSBODY_DROP_EMPTY"),
             delete_field=_flag(settings, "NEWSBODY_DELETE_FIELD"),
@@ -129,7 +129,7 @@ def _timeout(settings: "ScrapySettings") -> Optional[float]:
 
 
 @functools.lru_cache(maxsize=4)
-def _shared_cleaner(model: Optional[str], preset: str, comments: bool = True) -> Cleaner:
+def _shared_cleaner(model: Optional[str], preset: str, comments: bool = False) -> Cleaner:
     """One loaded model per (model, preset, comments) in this process, whatever the number of crawlers."""
     return Cleaner(model, preset=preset, comments=comments)
 
