@@ -21,7 +21,7 @@ from classifier.train import LabelledPage
 
 from .api import Settings, segment
 from .errors import ConfigError
-from .paragraph import DomContext, Paragraph, in_comment_section
+from .paragraph import DomContext, Paragraph, in_comment_sections
 from .recipe import COMMENT_SECTIONS
 
 
@@ -101,8 +101,9 @@ def labelled_page(rec: PageRecord, settings: Settings = Settings(), comment_sect
         seg = segment(r["html"], kind="html", settings=settings)
         labels = label_paragraphs([p.text for p in seg.paragraphs], r["body"] or "", title=seg.title_hint)
         if comment_sections == "boilerplate":
-            labels = ["boilerplate" if label == "body" and in_comment_section(p) else label
-                      for p, label in zip(seg.paragraphs, labels)]
+            body = [label == "body" for label in labels]
+            labels = ["boilerplate" if is_body and in_section else label for label, is_body, in_section
+                      in zip(labels, body, in_comment_sections(seg.paragraphs, body))]
     else:
         raise ConfigError(f"{rec.source} page {rec.id}: expected fields html+body or page+paragraphs")
     return LabelledPage(id=f"{rec.source}:{rec.id}", source=rec.source, paragraphs=seg.paragraphs,

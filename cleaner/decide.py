@@ -11,7 +11,7 @@ from classifier.features import NO_SPACE_RUN, text_length
 
 from .errors import ConfigError, ModelError
 from .language import are_siblings
-from .paragraph import COMMENT_SECTION_TOKENS, Paragraph, in_comment_section
+from .paragraph import COMMENT_SECTION_TOKENS, Paragraph, in_comment_sections
 
 PRESETS = ("precision", "balanced", "recall")
 # Thresholds on P(body) per preset when the model card does not carry its own.
@@ -218,8 +218,10 @@ def one_article_language(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
 # labelled sets count them as body (dragnet's, cleaneval's), so the model may keep them: this rule drops them.
 def drop_comments(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
     """Drop kept paragraphs inside a readers' comments section (an element whose class or id names one)."""
+    kept = [p.keep is True for p in paragraphs]
     return [p.with_(keep=False, label="boilerplate", reason="boilerplate: comments (comments=False)")
-            if p.keep and in_comment_section(p) else p for p in paragraphs]
+            if keep and in_section else p
+            for p, keep, in_section in zip(paragraphs, kept, in_comment_sections(paragraphs, kept))]
 
 
 # An in-article subheading: short, not a sentence, no links, between two confident body paragraphs.

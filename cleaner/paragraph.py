@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Optional
+from typing import Optional, Sequence
 
 # Block kinds produced by the segmenters.
 HEADING_KINDS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Class/id tokens that name a readers' comment section (WordPress's "commentlist", Disqus, "replies" …).
-COMMENT_SECTION_TOKENS = frozenset({"comment", "comments", "commentlist", "disqus", "reply", "replies", "discussion"})
+COMMENT_SECTION_TOKENS: frozenset[str] = frozenset({"comment", "comments", "commentlist", "disqus", "reply", "replies", "discussion"})
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,12 @@ class Paragraph:
 _PARAGRAPH_FIELDS = frozenset(f.name for f in fields(Paragraph))
 
 
-def in_comment_section(p: Paragraph) -> bool:
-    """True when the paragraph sits inside an element whose class or id names a readers' comment section."""
-    return not COMMENT_SECTION_TOKENS.isdisjoint(p.dom.tokens)
+def in_comment_sections(paragraphs: Sequence[Paragraph], article: Sequence[bool]) -> list[bool]:
+    """Which paragraphs sit in a readers' comment section, given which ones make up the article.
+
+    A class or id that names comments on an element holding the whole article (WordPress themes put
+    `comments-open` on <body> or on the post's wrapper) is not a comment section: comment tokens that every
+    article paragraph carries are not counted."""
+    tokens = [COMMENT_SECTION_TOKENS.intersection(p.dom.tokens) for p in paragraphs]
+    shared = frozenset.intersection(*(t for t, a in zip(tokens, article) if a)) if any(article) else frozenset()
+    return [bool(t - shared) for t in tokens]

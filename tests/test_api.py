@@ -165,6 +165,29 @@ def test_readers_comments_are_dropped_by_default_with_their_reason_and_the_artic
     assert cleaner.Cleaner(comments=False).clean(COMMENTED_PAGE).text == result.text
 
 
+def test_a_comments_class_on_the_element_holding_the_whole_article_does_not_empty_the_page():
+    # WordPress themes put "comments-open" on <body> or on the post's wrapper: not a comment section
+    wrapped = COMMENTED_PAGE.replace("<body>", '<body class="single single-post comments-open">')
+    result = cleaner.Cleaner().clean(wrapped)
+    assert _STORY in result.text and _COMMENT not in result.text
+    no_section = wrapped.replace('<section id="comments" class="comments-area"><ol class="commentlist">', "<section><ol>")
+    no_section = no_section.replace('<li class="comment">', "<li>")
+    assert _STORY in cleaner.Cleaner().clean(no_section).text
+
+
+def test_comment_sections_are_told_apart_from_a_page_wide_comments_class():
+    from cleaner.paragraph import DomContext, Paragraph, in_comment_sections
+
+    def para(*tokens):
+        return Paragraph(text="x", index=0, dom=DomContext(tokens=tokens))
+
+    story, thread = para("single", "comments", "open"), para("single", "comments", "open", "commentlist")
+    assert in_comment_sections([story, thread], [True, True]) == [False, True]
+    assert in_comment_sections([para("entry"), para("comment")], [True, True]) == [False, True]
+    assert in_comment_sections([story, story], [True, True]) == [False, False]
+    assert in_comment_sections([para("comment")], [False]) == [True]
+
+
 def test_comments_true_keeps_the_comments_the_model_keeps_and_drops_nothing_more():
     kept = cleaner.Cleaner(comments=True).clean(COMMENTED_PAGE)
     by_default = cleaner.Cleaner().clean(COMMENTED_PAGE)
