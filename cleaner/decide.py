@@ -219,6 +219,8 @@ def one_article_language(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
 def drop_comments(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
     """Drop kept paragraphs inside a readers' comments section (an element whose class or id names one)."""
     kept = [p.keep is True for p in paragraphs]
+    if all(not keep or COMMENT_SECTION_TOKENS.isdisjoint(p.dom.tokens) for p, keep in zip(paragraphs, kept)):
+        return list(paragraphs)     # most pages: no kept paragraph has a comment class at all
     return [p.with_(keep=False, label="boilerplate", reason="boilerplate: comments (comments=False)")
             if keep and in_section else p
             for p, keep, in_section in zip(paragraphs, kept, in_comment_sections(paragraphs, kept))]
