@@ -74,12 +74,16 @@ def check_preset(preset: str) -> str:
 _ANY_TEXT_HINT = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _TEXT_HINTS), re.I)
 
 
-def boilerplate_kind(p: Paragraph, page_lang: Optional[str]) -> str:
-    """Best explanation of what a dropped paragraph is (consent, navigation, share, …)."""
+def boilerplate_kind(p: Paragraph, page_lang: Optional[str], page_wide: frozenset[str] = frozenset()) -> str:
+    """Best explanation of what a dropped paragraph is (consent, navigation, share, …).
+
+    `page_wide`: class/id tokens every paragraph of the page carries (a <body> class such as
+    "comments-open"), which say nothing about any one paragraph."""
     hint = _text_hint(p.text) if len(p.text) <= _REMEMBERED_TEXT_CHARS else _find_text_hint(p.text)
     if hint is not None:
         return hint
-    hint = _token_hint(p.dom.tokens)
+    tokens = p.dom.tokens
+    hint = _token_hint(tuple(t for t in tokens if t not in page_wide) if page_wide else tokens)
     if hint is not None:
         return hint
     d = p.dom
@@ -149,6 +153,14 @@ def title_index(paragraphs: Sequence[Paragraph], probabilities: Sequence[Mapping
     return best
 
 
+def page_wide_hint_tokens(paragraphs: Sequence[Paragraph]) -> frozenset[str]:
+    """The hint-naming class/id tokens that every paragraph of the page carries (none on most pages)."""
+    if not paragraphs:
+        return frozenset()
+    candidates = [t for t in paragraphs[0].dom.tokens if t in _HINT_OF_TOKEN]
+    return frozenset(t for t in candidates if all(t in p.dom.tokens for p in paragraphs))
+
+
 def decide(paragraphs: Sequence[Paragraph], probabilities: Sequence[Mapping[str, float]],
            threshold: float, page_lang: Optional[str], title: Optional[int] = None) -> list[Paragraph]:
     """Keep paragraphs whose P(body) reaches the threshold; explain every decision.
@@ -156,6 +168,7 @@ def decide(paragraphs: Sequence[Paragraph], probabilities: Sequence[Mapping[str,
     A page has one headline (`title`, an index); other title-like paragraphs get their
     next most likely label, so a reason never calls a cookie notice a title."""
     out = []
+    page_wide = page_wide_hint_tokens(paragraphs)
     for i, (p, probs) in enumerate(zip(paragraphs, probabilities)):
         p_body = float(probs.get("body", 0.0))
         if i == title:
@@ -168,7 +181,7 @@ def decide(paragraphs: Sequence[Paragraph], probabilities: Sequence[Mapping[str,
         if label == "boilerplate" and "meta" in probs and len(p.text) < 200 and is_byline_or_date(p.text):
             label = "meta"  # the explanation only: a dropped byline/dateline is reported as such
         if label == "boilerplate":
-            reason = f"boilerplate: {boilerplate_kind(p, page_lang)}"
+            reason = f"boilerplate: {boilerplate_kind(p, page_lang, page_wide)}"
         elif label == "meta":
             reason = "meta: byline/date"
         else:

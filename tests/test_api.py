@@ -175,6 +175,17 @@ def test_a_comments_class_on_the_element_holding_the_whole_article_does_not_empt
     assert _STORY in cleaner.Cleaner().clean(no_section).text
 
 
+def test_a_class_on_body_does_not_become_the_reason_for_every_dropped_line():
+    plain = cleaner.Cleaner().clean(ARTICLE_HTML)
+    menu = [p.text for p in plain.dropped if p.reason == "boilerplate: navigation"]
+    assert menu
+    for classes in ("single comments-open", "has-cookie-banner"):
+        result = cleaner.Cleaner().clean(ARTICLE_HTML.replace("<body", f'<body class="{classes}"', 1))
+        reasons = {p.text: p.reason for p in result.dropped}
+        assert all(reasons.get(text) == "boilerplate: navigation" for text in menu), classes
+        assert "boilerplate: comments" not in reasons.values()
+
+
 def test_comment_sections_are_told_apart_from_a_page_wide_comments_class():
     from cleaner.paragraph import DomContext, Paragraph, in_comment_sections
 
