@@ -1,4 +1,6 @@
-"""Format checks for the project's own labelled pages, corpus/pages.jsonl.
+"""Format checks for the project's own labelled pages: corpus/pages.jsonl (training),
+corpus/notice_pages.jsonl (training pages not yet in the shipped recipe) and corpus/eval_pages.jsonl
+(evaluation only).
 
 The format is described in corpus/README.md. These tests keep every page
 consistent with it, so that training and evaluation code can rely on it.
@@ -15,6 +17,8 @@ import pytest
 from cleaner.corpus_format import block_problems, record_problems, text_blocks
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "pages.jsonl"
+NOTICE_CORPUS = CORPUS.with_name("notice_pages.jsonl")
+EVAL_CORPUS = CORPUS.with_name("eval_pages.jsonl")
 
 REQUIRED_LANGS = {
     "en", "tr", "az", "ru", "uk", "kk", "hy", "ka", "ar", "fa", "ur", "he", "hi", "bn", "zh",
@@ -23,14 +27,18 @@ REQUIRED_LANGS = {
 MIN_CROSS_LANGUAGE_PAGES = 8
 
 
-def _load() -> list[tuple[int, str]]:
-    with CORPUS.open(encoding="utf-8") as f:
+def _load(path: Path = CORPUS) -> list[tuple[int, str]]:
+    with path.open(encoding="utf-8") as f:
         return [(n, line) for n, line in enumerate(f, start=1) if line.strip()]
 
 
 LINES = _load()
 PAGES = [json.loads(line) for _, line in LINES]
-PAGE_IDS = [p.get("id", f"line-{n}") for p, (n, _) in zip(PAGES, LINES)]
+NOTICE_PAGES = [json.loads(line) for _, line in _load(NOTICE_CORPUS)]
+EVAL_PAGES = [json.loads(line) for _, line in _load(EVAL_CORPUS)]
+ALL_PAGES = PAGES + NOTICE_PAGES + EVAL_PAGES     # the format checks hold for every file
+PAGE_IDS = ([p.get("id", f"line-{n}") for p, (n, _) in zip(PAGES, LINES)]
+            + [p.get("id", "?") for p in NOTICE_PAGES + EVAL_PAGES])
 
 
 def test_corpus_file_exists_and_is_not_empty():
@@ -45,18 +53,18 @@ def test_line_is_one_json_object(lineno, line):
     assert isinstance(record, dict), f"line {lineno}: not a JSON object"
 
 
-@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
+@pytest.mark.parametrize("page", ALL_PAGES, ids=PAGE_IDS)
 def test_page_schema(page):
     problems = record_problems(page)
     assert not problems, "\n".join(problems)
 
 
 def test_ids_are_unique():
-    dupes = [i for i, n in Counter(p["id"] for p in PAGES).items() if n > 1]
+    dupes = [i for i, n in Counter(p["id"] for p in ALL_PAGES).items() if n > 1]
     assert not dupes, f"duplicate ids: {dupes}"
 
 
-@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
+@pytest.mark.parametrize("page", ALL_PAGES, ids=PAGE_IDS)
 def test_label_counts(page):
     labels = Counter(p["label"] for p in page["paragraphs"])
     assert labels["title"] == 1, f"expected exactly one title, got {labels['title']}"
@@ -64,19 +72,29 @@ def test_label_counts(page):
     assert labels["boilerplate"] + labels["meta"] >= 1, "expected at least one boilerplate or meta paragraph"
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if p["kind"] == "text"],
-                         ids=[p["id"] for p in PAGES if p["kind"] == "text"])
+@pytest.mark.parametrize("page", [p for p in ALL_PAGES if p["kind"] == "text"],
+                         ids=[p["id"] for p in ALL_PAGES if p["kind"] == "text"])
 def test_text_page_paragraphs_are_its_blocks(page):
     problems = block_problems(page)
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if p["kind"] == "html"],
-                         ids=[p["id"] for p in PAGES if p["kind"] == "html"])
+@pytest.mark.parametrize("page", [p for p in ALL_PAGES if p["kind"] == "html"],
+                         ids=[p["id"] for p in ALL_PAGES if p["kind"] == "html"])
 def test_html_page_paragraphs_are_visible_text_in_order(page):
     assert re.search(r"<meta\s+charset=[\"']?utf-8", page["page"], re.I), "HTML pages declare <meta charset=\"utf-8\">"
     problems = block_problems(page)
     assert not problems, "\n".join(problems)
+
+
+def test_evaluation_pages_cover_every_required_language_and_share_no_text_with_training_pages():
+    assert {p["lang"] for p in EVAL_PAGES} == {p["lang"] for p in NOTICE_PAGES} == REQUIRED_LANGS
+    trained = {" ".join(q["text"].split()) for p in PAGES + NOTICE_PAGES for q in p["paragraphs"]}
+    shared = [q["text"] for p in EVAL_PAGES for q in p["paragraphs"]
+              if len(q["text"]) > 20 and " ".join(q["text"].split()) in trained]
+    assert not shared
+    from cleaner.cli import build_parser
+    assert build_parser().parse_args(["train", "-o", "m.joblib"]).corpus == "corpus/pages.jsonl"
 
 
 def test_text_block_rule_examples():
