@@ -6,7 +6,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 from .decide import PRESETS
 from .errors import ConfigError, NewsbodyError
@@ -239,6 +239,13 @@ _weight = _number("weight", lambda x: 0.0 < x < float("inf"), "a number above 0,
 _weight_or_zero = _number("weight", lambda x: 0.0 <= x < float("inf"), "a number from 0 up, e.g. 1")
 
 
+def _train_option(parser: argparse.ArgumentParser, flag: str, about: str, **kwargs: Any) -> None:
+    """A `newsbody train` option whose help ends with its default from TRAIN_DEFAULTS (None: from a --base recipe)."""
+    default = TRAIN_DEFAULTS[flag.lstrip("-").replace("-", "_")]
+    shown = f"{default:g}" if isinstance(default, float) else default
+    parser.add_argument(flag, help=f"{about} (default {shown})", **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the newsbody command."""
     parser = argparse.ArgumentParser(prog="newsbody", description="Keep the article body of scraped pages.")
@@ -280,14 +287,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "with --base: your own pages")
     t.add_argument("--base", help="'default' (the shipped model), or a model file or card, whose training recipe "
                    "to redo with your --data pages added (its training files that are not here are named and left out)")
-    t.add_argument("--user-weight", type=_weight, help="with --base: weight of one of your pages against one base page "
-                   f"(default {TRAIN_DEFAULTS['user_weight']:g})")
+    _train_option(t, "--user-weight", "with --base: weight of one of your pages against one base page", type=_weight)
     t.add_argument("--corpus", default="corpus/pages.jsonl",
                    help="the project's own labelled pages ('' for none; with --base the base's files decide)")
-    t.add_argument("--corpus-weight", type=float,
-                   help=f"weight of a corpus page against an external one (default {TRAIN_DEFAULTS['corpus_weight']:g})")
-    t.add_argument("--text-copies", type=_share,
-                   help=f"share of HTML pages also learned as plain text (default {TRAIN_DEFAULTS['text_copies']:g})")
+    _train_option(t, "--corpus-weight", "weight of a corpus page against an external one", type=float)
+    _train_option(t, "--text-copies", "share of HTML pages also learned as plain text", type=_share)
     t.add_argument("--boilerplate", help="JSON Lines of real boilerplate strings to inject "
                    "(../shared/resources/boilerplate_strings.jsonl); held-out sources are never used")
     t.add_argument("--body-paragraphs", help="JSON Lines of news paragraphs by language for synthetic pages "
@@ -296,37 +300,29 @@ def build_parser() -> argparse.ArgumentParser:
                    "e.g. corpus/boilerplate_phrases.jsonl (default: none)")
     t.add_argument("--news", help="JSON Lines of more news paragraphs for synthetic pages, all of them learned, "
                    "e.g. corpus/news_paragraphs.jsonl (default: none)")
-    t.add_argument("--inject-share", type=_share,
-                   help=f"share of pages copied with injected boilerplate (default {TRAIN_DEFAULTS['inject_share']:g})")
-    t.add_argument("--pages-per-lang", type=int,
-                   help=f"synthetic pages per language (default {TRAIN_DEFAULTS['pages_per_lang']})")
-    t.add_argument("--article-layout", type=_share,
-                   help="share of synthetic HTML pages whose article sits in an <article> element; 0.5 gave "
-                        "steadier held-out multilingual recall across seeds (bench/RESULTS.md) and is what the "
-                        f"shipped model was trained with (default {TRAIN_DEFAULTS['article_layout']:g})")
-    t.add_argument("--subheadings", type=_share,
-                   help="share of synthetic pages given one or two subheadings (a few of the next paragraph's "
-                        "words, labelled body) between body paragraphs "
-                        f"(default {TRAIN_DEFAULTS['subheadings']:g}, as the shipped model was trained)")
-    t.add_argument("--comment-sections", choices=COMMENT_SECTIONS,
-                   help="label of the external sets' paragraphs inside a readers' comment section: as the set's "
-                        "true body has it (dataset), or boilerplate as corpus/README.md's guide has it "
-                        f"(default {TRAIN_DEFAULTS['comment_sections']})")
-    t.add_argument("--between-body", type=_share,
-                   help="share of the synthetic pages' boilerplate blocks put in a gap between two body paragraphs "
-                        f"rather than anywhere (default {TRAIN_DEFAULTS['between_body']:g})")
-    t.add_argument("--synthetic-weight", type=_weight,
-                   help="weight of each synthetic page; with twice the pages per language at half the weight the "
-                        f"model sees more draws at the same total weight (default {TRAIN_DEFAULTS['synthetic_weight']:g})")
+    _train_option(t, "--inject-share", "share of pages copied with injected boilerplate", type=_share)
+    _train_option(t, "--pages-per-lang", "synthetic pages per language", type=int)
+    _train_option(t, "--article-layout", "share of synthetic HTML pages whose article sits in an <article> element; "
+                  "0.5 gave steadier held-out multilingual recall across seeds (bench/RESULTS.md) and is what the "
+                  "shipped model was trained with", type=_share)
+    _train_option(t, "--subheadings", "share of synthetic pages given one or two subheadings (a few of the next "
+                  "paragraph's words, labelled body) between body paragraphs; the shipped model was trained without",
+                  type=_share)
+    _train_option(t, "--comment-sections", "label of the external sets' paragraphs inside a readers' comment "
+                  "section: as the set's true body has it (dataset), or boilerplate as corpus/README.md's guide has it",
+                  choices=COMMENT_SECTIONS)
+    _train_option(t, "--between-body", "share of the synthetic pages' boilerplate blocks put in a gap between two "
+                  "body paragraphs rather than anywhere", type=_share)
+    _train_option(t, "--synthetic-weight", "weight of each synthetic page; with twice the pages per language at half "
+                  "the weight the model sees more draws at the same total weight", type=_weight)
     t.add_argument("--dev", nargs="*", default=[], help="labelled files to score the model on (card's dev_scores)")
     t.add_argument("-o", "--output", default="models/default.joblib")
-    t.add_argument("--seed", type=int, help=f"default {TRAIN_DEFAULTS['seed']}")
-    t.add_argument("--max-iter", type=int, help=f"boosting iterations per stage (default {TRAIN_DEFAULTS['max_iter']})")
-    t.add_argument("--learning-rate", type=float, help=f"default {TRAIN_DEFAULTS['learning_rate']:g}")
-    t.add_argument("--l2", type=_weight_or_zero,
-                   help="L2 regularisation of the trees' leaf values: shrinks the leaves few or nearly pure rows "
-                        f"decide (default {TRAIN_DEFAULTS['l2']:g})")
-    t.add_argument("--folds", type=int, help=f"out-of-fold splits for stacking (default {TRAIN_DEFAULTS['folds']})")
+    _train_option(t, "--seed", "training seed", type=int)
+    _train_option(t, "--max-iter", "boosting iterations per stage", type=int)
+    _train_option(t, "--learning-rate", "the trees' learning rate", type=float)
+    _train_option(t, "--l2", "L2 regularisation of the trees' leaf values: shrinks the leaves few or nearly pure "
+                  "rows decide", type=_weight_or_zero)
+    _train_option(t, "--folds", "out-of-fold splits for stacking", type=int)
     t.add_argument("--limit", type=int, help="read at most N pages per file")
     t.add_argument("--lang-backend", choices=sorted(BACKENDS), default=DEFAULT_BACKEND)
     t.set_defaults(func=cmd_train)
