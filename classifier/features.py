@@ -325,7 +325,7 @@ def _page_dense(page: _Page, page_lang: str | None | object) -> np.ndarray:
     _position_columns(chars, grp, link, rows[:, _FIRST_POSITION:_FIRST_LANG])
     langs = _Distinct([p.lang for p in page.paras])
     if page_lang is _VOTE:
-        page_lang = _vote(langs, page.chars.lengths)
+        page_lang = _vote(langs, chars)
     is_page = _language_columns(langs, [p.lang_conf for p in page.paras], chars, page_lang,
                                 rows[:, _FIRST_LANG:_FIRST_NEIGHBOUR])
     logc, ends = rows[:, _LOG_CHARS], rows[:, _ENDS_SENTENCE]
@@ -758,7 +758,8 @@ def split_pages(paragraphs: Sequence["Paragraph"]) -> list[Sequence["Paragraph"]
 
 
 def _vote(langs: _Distinct, lengths: np.ndarray) -> str | None:
-    """Page language when the caller did not give one: the one of most characters (the first of ties)."""
+    """Page language when the caller did not give one: the one of most text (text_length: a CJK character counts
+    as 3, as in lang_page_share), the first of ties."""
     votes = np.bincount(langs.of, weights=lengths, minlength=len(langs.names))
     voting = np.array([bool(lang) for lang in langs.names])
     if not voting.any():

@@ -68,3 +68,21 @@ def test_a_subheading_shares_the_articles_words_and_a_foreign_notice_or_a_close_
     assert shared["Close"] == 0.0
     assert 0.0 < shared[story] < 1.0                            # its own words do not count
     assert shared["一座新桥将于明年春天开放。"] > 0.0               # character pairs: 春天, 新桥… in the long paragraph
+
+
+def test_a_chinese_article_outvotes_a_longer_turkish_notice_for_the_page_language():
+    # 165 Han characters of story against a 250-character Turkish cookie notice: by raw characters the notice
+    # would be the page's language and every story paragraph "foreign"; a Han character carries about a word.
+    from cleaner.language import assign_languages, get_backend
+    from cleaner.segment_text import segment_text
+    story = ["受强对流天气影响，南方多个省份自周一起出现持续强降雨，部分地区降雨量突破历史同期纪录。",
+             "截至周二中午，当地机场已取消六十余个进出港航班，多条高速公路实行临时交通管制。",
+             "专家提醒，未来三天降雨仍将持续，山区发生山洪和泥石流的风险较高，有关部门要求加强巡查。"]
+    notice = ("Web sitemizde deneyiminizi iyileştirmek ve ziyaretçi trafiğini analiz etmek için çerezler kullanıyoruz. "
+              "Sitemizi kullanmaya devam ederek kişisel verilerinizin Gizlilik Politikası kapsamında işlenmesini "
+              "kabul etmiş olursunuz.")
+    assert len(notice) > len("".join(story))
+    paragraphs, _ = assign_languages(segment_text("\n\n".join([*story, notice])), get_backend())
+    assert [p.lang for p in paragraphs] == ["zh", "zh", "zh", "tr"]
+    X = ParagraphFeaturizer().fit(paragraphs).transform(paragraphs).toarray()[:, :N_DENSE]
+    assert X[:, DENSE_NAMES.index("lang_is_page")].tolist() == [1.0, 1.0, 1.0, 0.0]
