@@ -153,6 +153,16 @@ def title_index(paragraphs: Sequence[Paragraph], probabilities: Sequence[Mapping
     return best
 
 
+def body_given_not_title(probs: Mapping[str, float]) -> float:
+    """P(body) of a paragraph known not to be the headline: P(body) / (1 − P(title)).
+
+    A page has one headline, so the model's title mass on any other paragraph is impossible; left in,
+    it counted against the body (a story paragraph the trees scored title 1.0 had P(body) 0.000)."""
+    body = float(probs.get("body", 0.0))
+    rest = sum(float(v) for k, v in probs.items() if k != "title")
+    return body / rest if rest > 0.0 else 0.0
+
+
 def page_wide_hint_tokens(paragraphs: Sequence[Paragraph]) -> frozenset[str]:
     """The hint-naming class/id tokens that every paragraph of the page carries (none on most pages)."""
     if not paragraphs:
@@ -166,11 +176,12 @@ def decide(paragraphs: Sequence[Paragraph], probabilities: Sequence[Mapping[str,
     """Keep paragraphs whose P(body) reaches the threshold; explain every decision.
 
     A page has one headline (`title`, an index); other title-like paragraphs get their
-    next most likely label, so a reason never calls a cookie notice a title."""
+    next most likely label, so a reason never calls a cookie notice a title, and their P(body) is
+    taken given that they are not the headline (body_given_not_title)."""
     out = []
     page_wide = page_wide_hint_tokens(paragraphs)
     for i, (p, probs) in enumerate(zip(paragraphs, probabilities)):
-        p_body = float(probs.get("body", 0.0))
+        p_body = float(probs.get("body", 0.0)) if i == title else body_given_not_title(probs)
         if i == title:
             out.append(p.with_(p_body=p_body, keep=False, label="title", reason="title"))
             continue

@@ -145,6 +145,25 @@ def test_a_dateline_is_never_the_headline_however_title_like_the_model_finds_it(
     assert title_index(paragraphs[:1] + paragraphs[2:], probabilities[:1] + probabilities[2:], 0.5) is None
 
 
+
+def test_title_mass_on_a_paragraph_that_is_not_the_headline_does_not_count_against_the_body():
+    # A retrained model scored a Chinese story's third paragraph title 1.0 (raw tree score 113): a page has one
+    # headline, so that mass is impossible and P(body) is taken given "not the headline".
+    from cleaner.decide import decide, title_index
+    from cleaner.paragraph import Paragraph
+    lines = ["Heavy rain floods the south", "Rescuers moved a thousand people overnight.",
+             "Schools and gyms became shelters, with food, water and medicine.", "Share this story"]
+    paragraphs = [Paragraph(text=t, index=i) for i, t in enumerate(lines)]
+    probabilities = [{"body": 0.0, "title": 1.0, "meta": 0.0, "boilerplate": 0.0},
+                     {"body": 0.99, "title": 0.0, "meta": 0.0, "boilerplate": 0.01},
+                     {"body": 1e-48, "title": 1.0, "meta": 1e-52, "boilerplate": 1e-50},
+                     {"body": 1e-9, "title": 0.6, "meta": 0.0, "boilerplate": 0.4}]
+    title = title_index(paragraphs, probabilities, 0.5)
+    decided = decide(paragraphs, probabilities, 0.5, "en", title)
+    assert title == 0 and decided[0].label == "title"
+    assert [p.keep for p in decided] == [False, True, True, False]
+    assert decided[2].p_body > 0.99 and decided[3].p_body < 1e-8 and decided[3].label == "boilerplate"
+
 _STORY = ("The regional council approved the budget for the river bridges on Tuesday, after a debate that "
           "lasted into the evening and ended with a narrow vote.")
 _COMMENT = ("I have crossed that bridge every morning for twenty years and I am glad the council finally "
