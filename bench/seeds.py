@@ -40,7 +40,8 @@ DEV_SETS = ("dragnet", "l3s_gn1", "cleaneval", "newspaper4k_articles", "cleanpor
 BOILERPLATE = SHARED / "resources" / "boilerplate_strings.jsonl"
 BODIES = DATASETS / "langid" / "dev.jsonl.gz"
 # The options models/README.md's command gives beyond the files (tests/test_bench_seeds.py checks both agree).
-SHIPPED_OPTIONS = ("--l2", "0.3", "--article-layout", "0.5")
+SHIPPED_OPTIONS = ("--l2", "0.3", "--article-layout", "0.5", "--between-body", "0.5",
+                   "--phrases", "corpus/boilerplate_phrases.jsonl")
 
 
 def train_command(seed: int, output: Path, extra: list[str]) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from itertools import chain, compress
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Iterator, NamedTuple, Sequence
@@ -24,14 +25,31 @@ from .pagetext import CharClasses, PageChars, hash_tokens
 if TYPE_CHECKING:  # classifier sees only Paragraph data, never cleaner's pipeline
     from cleaner.paragraph import DomContext, Paragraph
 
-FEATURE_VERSION = 8
+FEATURE_VERSION = 9
 
 KINDS = ("p", "h1", "h2", "h3", "hx", "li", "td", "div", "pre", "blockquote", "caption",
          "button", "option", "dt", "text", "other")
 _KIND_ALIAS = {"h4": "hx", "h5": "hx", "h6": "hx", "th": "td", "tr": "td", "figcaption": "caption",
                "dd": "dt", "section": "div", "article": "div", "main": "div", "center": "div",
                "body": "div", "html": "div", "summary": "dt", "legend": "caption", "address": "other"}
-_WORD = re.compile(r"\w+")
+
+
+def _combining_marks() -> str:
+    """The BMP's combining marks (Unicode categories Mn, Mc, Me) as a regex class body of ranges."""
+    marks = [cp for cp in range(0x10000) if unicodedata.category(chr(cp))[0] == "M"]
+    ranges, start = [], marks[0]
+    for prev, cp in zip(marks, marks[1:] + [-1]):
+        if cp != prev + 1:
+            ranges.append(f"\\u{start:04x}-\\u{prev:04x}" if prev > start else f"\\u{start:04x}")
+            start = cp
+    return "".join(ranges)
+
+
+# A word character: what re's \w matches, and combining marks. \w alone leaves out the vowel signs and
+# viramas of Indic scripts (Mn/Mc), so "हिस्सा" (Hindi: part) split into "ह", "स", "स", and a Hindi or
+# Bengali page's words were consonant fragments shared by every text.
+WORD_CHAR = f"[\\w{_combining_marks()}]"
+_WORD = re.compile(WORD_CHAR + "+")
 # Sentence ends in many scripts: Urdu ۔, Armenian ։, Ethiopic ።, Devanagari । ॥, Greek ; (question mark).
 _SENT_END = frozenset(".!?。！？؟।॥۔։።;…\"”»'")
 _SENT_PUNCT = re.compile(r"[.!?。！？؟।॥۔։።]")
@@ -91,7 +109,7 @@ def text_length(text: str) -> int:
 # Every character class the text-shape columns count, as bits of one table (\w as re sees it).
 _CHARS = CharClasses({
     "letter": str.isalpha, "upper": str.isupper, "digit": str.isdigit, "space": str.isspace,
-    "word": re.compile(r"\w"), "dense": _DENSE_SCRIPT, "sentence_punct": _SENT_PUNCT, "comma": _COMMA,
+    "word": re.compile(WORD_CHAR), "dense": _DENSE_SCRIPT, "sentence_punct": _SENT_PUNCT, "comma": _COMMA,
     "separator": _SEPARATORS, "bullet": _BULLET, "sentence_end": _SENT_END,
     "no_space": re.compile(_NO_SPACE_SCRIPT),
 })

@@ -12,7 +12,7 @@ from .decide import PRESETS
 from .errors import ConfigError, NewsbodyError
 from .output import OUTPUT_FORMATS
 from .page_input import DEFAULT_MAX_BYTES
-from .recipe import COMMENT_SECTIONS, TRAIN_DEFAULTS
+from .recipe import COMMENT_SECTIONS, CORPUS_FILES, TRAIN_DEFAULTS
 from .sources import INPUT_FORMATS
 from .language import BACKENDS, DEFAULT_BACKEND
 
@@ -135,7 +135,7 @@ def cmd_train(args) -> int:
                   f"{', '.join(recipe.missing)} (run from the folder the base was trained in, e.g. the "
                   "repository with ../shared beside it)", file=sys.stderr)
     else:
-        corpus = [Path(args.corpus)] if args.corpus and Path(args.corpus).is_file() else []
+        corpus = [Path(name) for name in args.corpus if name and Path(name).is_file()]
         base_files, user_files = [Path(p) for p in args.data] + corpus, []
     if not base_files and not user_files:
         raise ConfigError("nothing to train on: give --data FILE... (and/or --base default)")
@@ -288,8 +288,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--base", help="'default' (the shipped model), or a model file or card, whose training recipe "
                    "to redo with your --data pages added (its training files that are not here are named and left out)")
     _train_option(t, "--user-weight", "with --base: weight of one of your pages against one base page", type=_weight)
-    t.add_argument("--corpus", default="corpus/pages.jsonl",
-                   help="the project's own labelled pages ('' for none; with --base the base's files decide)")
+    t.add_argument("--corpus", nargs="*", default=list(CORPUS_FILES),
+                   help="the project's own labelled training pages (default: " + " ".join(CORPUS_FILES) + "; "
+                   "none given or '' for none; with --base the base's files decide). corpus/eval_pages.jsonl "
+                   "is for evaluation only")
     _train_option(t, "--corpus-weight", "weight of a corpus page against an external one", type=float)
     _train_option(t, "--text-copies", "share of HTML pages also learned as plain text", type=_share)
     t.add_argument("--boilerplate", help="JSON Lines of real boilerplate strings to inject "

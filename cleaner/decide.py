@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import functools
 import re
+import statistics
 import unicodedata
 from typing import Mapping, Optional, Sequence
 
 from classifier.align import is_byline_or_date, matches_title
-from classifier.features import NO_SPACE_RUN, text_length
+from classifier.features import NO_SPACE_RUN, WORD_CHAR, text_length
 
 from .errors import ConfigError, ModelError
 from .language import are_siblings
@@ -250,15 +251,20 @@ def drop_comments(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
             for p, keep, in_section in zip(paragraphs, kept, in_comment_sections(paragraphs, kept))]
 
 
-# An in-article subheading: short, not a sentence, no links, between two confident body paragraphs.
+# An in-article subheading: short, not a sentence, no links, between two kept body paragraphs of a
+# confidently found article.
 SUBHEADING_MAX_CHARS = 80
-SUBHEADING_NEIGHBOUR_P = 0.9
+# The median P(body) of the page's kept paragraphs. It was the lower of the two neighbours' P(body): one
+# paragraph's P moves by a few hundredths from one training run to the next, and a subheading between
+# paragraphs at 0.89 and 0.91 was dropped by one model and kept by another.
+SUBHEADING_ARTICLE_P = 0.9
 SUBHEADING_MIN_P = 0.1  # the model's own doubt: lines it is sure about ("Advertisement") stay dropped
 _SENTENCE_END = tuple(".!?。！？؟।۔:;,")
 
 
 def keep_subheadings(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
-    """Keep short heading-like lines that sit between two confidently kept body paragraphs and name
+    """Keep short heading-like lines that sit between two kept body paragraphs of a confidently found
+    article (median P(body) of what is kept ≥ SUBHEADING_ARTICLE_P) and name
     something the article talks about, in its script.
 
     Like jusText's context pass: a short block inside a run of good blocks belongs to it. The
@@ -267,12 +273,14 @@ def keep_subheadings(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
     English paragraphs looked like an English subheading: a subheading also shares a script and a
     word with the article's kept text ("-Nagorno-Karabakh" over a story about Nagorno-Karabakh)."""
     out = list(paragraphs)
+    kept = [p.p_body or 0.0 for p in paragraphs if p.keep]
+    if not kept or statistics.median(kept) < SUBHEADING_ARTICLE_P:
+        return out
     article_words: Optional[set[str]] = None
     for i in range(1, len(out) - 1):
         p, before, after = out[i], out[i - 1], out[i + 1]
         if (not p.keep and p.label in ("boilerplate", None) and before.keep and after.keep
                 and (p.p_body or 0.0) >= SUBHEADING_MIN_P
-                and min(before.p_body or 0.0, after.p_body or 0.0) >= SUBHEADING_NEIGHBOUR_P
                 and len(p.text) <= SUBHEADING_MAX_CHARS and not p.text.endswith(_SENTENCE_END)
                 and p.dom.link_share == 0.0 and not (p.dom.in_nav or p.dom.in_footer or p.dom.in_aside)
                 and (p.lang is None or p.lang == before.lang == after.lang)
@@ -287,7 +295,7 @@ def keep_subheadings(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
     return out
 
 
-_WORD_RE = re.compile(r"\w{3,}")
+_WORD_RE = re.compile(WORD_CHAR + "{3,}")  # with combining marks: Hindi words whole
 
 
 def _content_words(text: str) -> set[str]:

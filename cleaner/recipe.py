@@ -10,6 +10,8 @@ from typing import Any, Optional
 
 from .errors import ConfigError
 
+# The project's own labelled training pages `newsbody train` reads by default (corpus/README.md).
+CORPUS_FILES = ("corpus/pages.jsonl", "corpus/notice_pages.jsonl")
 # How the external sets' paragraphs inside readers' comment sections are labelled for training.
 COMMENT_SECTIONS = ("dataset", "boilerplate")
 # Options of `newsbody train` and their values when neither the command line nor a base recipe sets them.

@@ -116,6 +116,20 @@ def test_subheading_between_body_paragraphs_is_kept_but_an_advert_line_is_not():
     assert not by_text["Advertisement"].keep
 
 
+
+def test_a_subheading_is_kept_in_a_confident_article_whatever_one_neighbour_scores():
+    # The rule asks for a confidently found article (median P(body) of what is kept), not for two confident
+    # neighbours: one paragraph's P moves by a few hundredths between training runs.
+    from cleaner.decide import keep_subheadings
+    from cleaner.paragraph import Paragraph
+    def page(ps):
+        texts = [BUDGET, "The bridge debate", BUDGET.replace("Tuesday", "Monday"), BUDGET.replace("Tuesday", "Friday")]
+        return [Paragraph(text=t, index=i, lang="en", p_body=pb, keep=pb >= 0.5,
+                          label="body" if pb >= 0.5 else "boilerplate") for i, (t, pb) in enumerate(zip(texts, ps))]
+    assert keep_subheadings(page([0.89, 0.2, 0.91, 0.95]))[1].keep
+    assert not keep_subheadings(page([0.6, 0.2, 0.7, 0.95]))[1].keep     # an unsure article: left to the model
+    assert not keep_subheadings(page([0.95, 0.05, 0.96, 0.97]))[1].keep   # the model is sure it is not body
+
 @pytest.mark.parametrize("line", ["Accedi", "Mi cuenta", "Войти", "Giriş yap", "साझा करें", "登录"])
 def test_a_log_in_or_share_line_in_another_language_between_body_paragraphs_is_not_a_subheading(line):
     # A short line inherits the page's language, but "log in", "my account", "share" name nothing in the story.

@@ -1,5 +1,5 @@
 """Format checks for the project's own labelled pages: corpus/pages.jsonl (training),
-corpus/notice_pages.jsonl (training pages not yet in the shipped recipe) and corpus/eval_pages.jsonl
+corpus/notice_pages.jsonl (training) and corpus/eval_pages.jsonl
 (evaluation only).
 
 The format is described in corpus/README.md. These tests keep every page
@@ -94,7 +94,8 @@ def test_evaluation_pages_cover_every_required_language_and_share_no_text_with_t
               if len(q["text"]) > 20 and " ".join(q["text"].split()) in trained]
     assert not shared
     from cleaner.cli import build_parser
-    assert build_parser().parse_args(["train", "-o", "m.joblib"]).corpus == "corpus/pages.jsonl"
+    assert build_parser().parse_args(["train", "-o", "m.joblib"]).corpus == ["corpus/pages.jsonl",
+                                                                          "corpus/notice_pages.jsonl"]
 
 
 def test_text_block_rule_examples():

@@ -86,3 +86,14 @@ def test_a_chinese_article_outvotes_a_longer_turkish_notice_for_the_page_languag
     assert [p.lang for p in paragraphs] == ["zh", "zh", "zh", "tr"]
     X = ParagraphFeaturizer().fit(paragraphs).transform(paragraphs).toarray()[:, :N_DENSE]
     assert X[:, DENSE_NAMES.index("lang_is_page")].tolist() == [1.0, 1.0, 1.0, 0.0]
+
+
+def test_indic_words_keep_their_vowel_signs():
+    # re's \w leaves out combining marks: "हिस्सा" used to come out as "ह", "स", "स" (consonant fragments
+    # that every Hindi text shares), so the text model had no Hindi or Bengali words to learn from.
+    import re
+    from classifier.features import WORD_CHAR
+    words = re.compile(WORD_CHAR + "+").findall
+    assert words("यह सीमारेखा का हिस्सा है") == ["यह", "सीमारेखा", "का", "हिस्सा", "है"]
+    assert words("নদীপথে নতুন ফেরি") == ["নদীপথে", "নতুন", "ফেরি"]
+    assert words("naïve café, 2024") == ["naïve", "café", "2024"]
