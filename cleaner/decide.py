@@ -259,6 +259,10 @@ SUBHEADING_MAX_CHARS = 80
 # paragraphs at 0.89 and 0.91 was dropped by one model and kept by another.
 SUBHEADING_ARTICLE_P = 0.9
 SUBHEADING_MIN_P = 0.1  # the model's own doubt: lines it is sure about ("Advertisement") stay dropped
+# "Read also: …", "Lesen Sie auch: …", "Photo: …", "延伸阅读：…": a label of a few words and a colon opens
+# the teasers and credits set between an article's paragraphs, in every language; a subheading names
+# what follows and has no label.
+_LABEL_LEAD = re.compile(f"[^\\w:：]*(?:{WORD_CHAR}+[\\s'’-]*){{1,3}}[:：]\\s*\\S")
 _SENTENCE_END = tuple(".!?。！？؟।۔:;,")
 
 
@@ -271,7 +275,8 @@ def keep_subheadings(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
     model alone drops them, since most short lines between paragraphs on the web are ads. A short
     line inherits its language from the page, so "साझा करें" (share) or "Compartir" between two
     English paragraphs looked like an English subheading: a subheading also shares a script and a
-    word with the article's kept text ("-Nagorno-Karabakh" over a story about Nagorno-Karabakh)."""
+    word with the article's kept text ("-Nagorno-Karabakh" over a story about Nagorno-Karabakh), and does not
+    open with a label and a colon ("Read also: …", a teaser)."""
     out = list(paragraphs)
     kept = [p.p_body or 0.0 for p in paragraphs if p.keep]
     if not kept or statistics.median(kept) < SUBHEADING_ARTICLE_P:
@@ -285,6 +290,7 @@ def keep_subheadings(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
                 and p.dom.link_share == 0.0 and not (p.dom.in_nav or p.dom.in_footer or p.dom.in_aside)
                 and (p.lang is None or p.lang == before.lang == after.lang)
                 and any(ch.isalpha() for ch in p.text)
+                and not _LABEL_LEAD.match(p.text)
                 and not any(pattern.search(p.text) for _, pattern in _TEXT_HINTS)
                 and _scripts(p.text) & (_scripts(before.text[:200]) | _scripts(after.text[:200]))):
             if article_words is None:

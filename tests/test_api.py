@@ -142,6 +142,27 @@ BUDGET = ("The regional council approved the new budget on Tuesday after a debat
           "the evening, with members split over the cost of the planned bridge repairs.")
 
 
+BUDGET_DE = ("Der Stadtrat hat am Dienstag nach einer langen Debatte den neuen Haushalt beschlossen; umstritten "
+             "waren vor allem die Kosten für die Reparatur der Brücke.")
+
+
+@pytest.mark.parametrize("story, line, heading", [
+    (BUDGET, "Read also: Bridge repairs will start in spring", "Bridge repairs"),
+    (BUDGET_DE, "Lesen Sie auch: Reparatur der Brücke beginnt im Frühjahr", "Reparatur der Brücke"),
+])
+def test_a_read_also_teaser_between_body_paragraphs_is_not_a_subheading(story, line, heading):
+    # A subheading names what follows; a label and a colon ("Read also:") open a teaser or a credit, in any
+    # language, even when its headline shares a word with the story ("bridge").
+    from cleaner.decide import keep_subheadings
+    from cleaner.paragraph import Paragraph
+    def page(middle):
+        texts = [story, middle, story + " (2)", story + " (3)"]
+        return [Paragraph(text=t, index=i, p_body=pb, keep=pb >= 0.5, label="body" if pb >= 0.5 else "boilerplate")
+                for i, (t, pb) in enumerate(zip(texts, [0.95, 0.3, 0.96, 0.97]))]
+    assert not keep_subheadings(page(line))[1].keep
+    assert keep_subheadings(page(heading))[1].keep
+
+
 def test_a_one_line_sentence_ending_in_a_file_name_is_text_not_a_path():
     result = cleaner.clean("Read the full report in annual-report.txt")
     assert result.paragraphs[0].text == "Read the full report in annual-report.txt"
