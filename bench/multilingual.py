@@ -43,7 +43,8 @@ def _row(first: str, cells: list[str], last: str) -> str:
 
 def _body_cells(r: dict) -> list[str]:
     """The cells a language row and the ALL row share."""
-    return [str(r["pages"]), str(r["body_planted"]), _pct(r["body_recall"], BODY_RECALL_BAR),
+    return [str(r["pages"]), f"{r['body_planted']} ({r['body_distinct']} / {r['body_distinct_lost']})",
+            _pct(r["body_recall"], BODY_RECALL_BAR),
             f"{_pct(r['body_recall_text'])} / {_pct(r['body_recall_html'])}", str(r["boilerplate_planted"]),
             _pct(r["boilerplate_recall"], BOILERPLATE_RECALL_BAR),
             f"{_pct(r['boilerplate_recall_text'])} / {_pct(r['boilerplate_recall_html'])}",
@@ -51,7 +52,7 @@ def _body_cells(r: dict) -> list[str]:
 
 
 def body_table(rows: list[dict]) -> list[str]:
-    out = ["| body lang | pages | body planted | body recall | (text / html) | boilerplate planted "
+    out = ["| body lang | pages | body planted (distinct / lost) | body recall | (text / html) | boilerplate planted "
            "| boilerplate recall | (text / html) | same-lang bp recall (n) | bars missed |",
            "|---|---:|---:|---:|---|---:|---:|---|---|---|"]
     for r in rows[:-1]:

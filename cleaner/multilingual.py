@@ -364,11 +364,19 @@ def _mean(values: Sequence[Optional[float]]) -> Optional[float]:
 
 def _body_rows(outcomes: Sequence[Outcome], langs: Sequence[str], pages: dict[str, int]) -> list[dict]:
     c: dict[str, dict[str, int]] = {lang: defaultdict(int) for lang in langs}
+    # Distinct body texts, and those dropped at least once: a language with few news paragraphs reuses
+    # them on many pages, so one paragraph the model gets wrong can decide its body recall.
+    distinct: dict[str, set[str]] = defaultdict(set)
+    lost: dict[str, set[str]] = defaultdict(set)
     for o in outcomes:
         if o.planted.role == "title":
             continue
         d = c[o.body_lang]
         kind = "body" if o.planted.role == "body" else "bp"
+        if kind == "body":
+            distinct[o.body_lang].add(o.planted.text)
+            if not o.correct:
+                lost[o.body_lang].add(o.planted.text)
         d[f"{kind}_planted"] += 1
         d[f"{kind}_planted_{o.form}"] += 1
         d[f"{kind}_ok"] += o.correct
@@ -383,6 +391,7 @@ def _body_rows(outcomes: Sequence[Outcome], langs: Sequence[str], pages: dict[st
         row = {"lang": lang, "required": lang in REQUIRED_LANGUAGES, "pages": pages.get(lang, 0),
                "body_planted": d["body_planted"], "body_kept": d["body_ok"],
                "body_recall": _ratio(d["body_ok"], d["body_planted"]),
+               "body_distinct": len(distinct[lang]), "body_distinct_lost": len(lost[lang]),
                "boilerplate_planted": d["bp_planted"], "boilerplate_dropped": d["bp_ok"],
                "boilerplate_recall": _ratio(d["bp_ok"], d["bp_planted"]),
                "body_recall_text": _ratio(d["body_ok_text"], d["body_planted_text"]),
@@ -395,9 +404,9 @@ def _body_rows(outcomes: Sequence[Outcome], langs: Sequence[str], pages: dict[st
                "note": "" if pages.get(lang) else NO_BODY_TEXT}
         rows.append(row)
     present = [r for r in rows if r["pages"]]
-    total = {k: sum(r[k] for r in present) for k in ("body_planted", "body_kept", "boilerplate_planted",
-                                                     "boilerplate_dropped", "boilerplate_same_lang_planted",
-                                                     "unmatched")}
+    total = {k: sum(r[k] for r in present) for k in ("body_planted", "body_kept", "body_distinct", "body_distinct_lost",
+                                                     "boilerplate_planted", "boilerplate_dropped",
+                                                     "boilerplate_same_lang_planted", "unmatched")}
     rows.append({
         "lang": "ALL", "required": False, "pages": sum(r["pages"] for r in present),
         **total,

@@ -284,6 +284,8 @@ def test_held_out_evaluation_rows():
             continue
         assert r["body_planted"] > 0 and r["boilerplate_planted"] > 0, r
         assert 0.0 <= r["body_recall"] <= 1.0 and 0.0 <= r["boilerplate_recall"] <= 1.0, r
+        assert 0 <= r["body_distinct_lost"] <= r["body_distinct"] <= r["body_planted"], r
+        assert (r["body_distinct_lost"] == 0) == (r["body_kept"] == r["body_planted"]), r
         if r["lang"] != "ALL":
             assert r["pages"] == 2
             assert r["unmatched"] == 0, f"segmentation lost planted paragraphs: {r}"
