@@ -10,7 +10,7 @@ the project corpus, augmentation from ../shared/resources) once per seed with `n
 --seed S` plus any EXTRA options, then prints one row per model: the dev-split shingle F1 that
 `newsbody train --dev` wrote into the model's card, and the held-out multilingual recall of
 bench/multilingual.py (body, boilerplate, same-language boilerplate, required languages missing
-a bar). The last rows give each column's mean and range.
+a bar). The last rows give each column's mean and range; then, per model, which languages missed which bar.
 
 One training run is one draw: the seed decides the augmented pages, the text copies, the
 cross-fitting of pages without a group and the solvers' randomness, and held-out figures moved
@@ -81,23 +81,25 @@ def dev_f1(model: Path) -> dict[str, float]:
     return {row["dataset"].split("/")[0]: row["F1"] for row in card.get("dev_scores") or []}
 
 
-def held_out(model: Path, page_seeds: list[int]) -> dict[str, float]:
-    """bench/multilingual.py's summary figures for one model, averaged over pages built with these seeds;
-    with several, also the lowest body recall among them."""
+def held_out(model: Path, page_seeds: list[int]) -> tuple[dict[str, float], list[str]]:
+    """bench/multilingual.py's summary figures for one model, averaged over pages built with these seeds
+    (with several, also the lowest body recall among them), and which languages missed a bar at each."""
     from cleaner import Cleaner
     from cleaner.multilingual import run_multilingual
     cleaner = Cleaner(model)
-    runs = []
+    runs, missed = [], []
     for seed in page_seeds:
         report = run_multilingual(cleaner, BOILERPLATE, BODIES, seed=seed)
         overall = report.by_body_lang[-1]
+        misses = report.bar_misses()
         runs.append({"body": overall["body_recall"], "boilerplate": overall["boilerplate_recall"],
-                     "same-lang bp": overall["boilerplate_same_lang_recall"],
-                     "langs missing": len(report.bar_misses())})
+                     "same-lang bp": overall["boilerplate_same_lang_recall"], "langs missing": len(misses)})
+        missed.append(f"page seed {seed}: " + ("; ".join(f"{lang} {', '.join(why)}" for lang, why in misses.items())
+                                               or "none"))
     row = {name: mean(run[name] for run in runs) for name in runs[0]}
     if len(runs) > 1:
         row["lowest body"] = min(run["body"] for run in runs)
-    return row
+    return row, missed
 
 
 def _cell(value: Optional[float], name: str) -> str:
@@ -125,14 +127,16 @@ def table(rows: dict[str, dict[str, float]]) -> list[str]:
     return out
 
 
-def score(model: Path, page_seeds: list[int]) -> dict[str, float]:
-    """Dev F1 per split, their macro average and the held-out multilingual figures of one model."""
+def score(model: Path, page_seeds: list[int]) -> tuple[dict[str, float], list[str]]:
+    """Dev F1 per split, their macro average and the held-out multilingual figures of one model, and the
+    languages that missed a bar at each page seed."""
     row: dict[str, float] = dict(dev_f1(model))
     devs = [row[name] for name in DEV_SETS if name in row]
     if len(devs) == len(DEV_SETS):
         row["dev macro"] = mean(devs)
-    row.update(held_out(model, page_seeds))
-    return row
+    figures, missed = held_out(model, page_seeds)
+    row.update(figures)
+    return row, missed
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -163,13 +167,17 @@ def main(argv: Optional[list[str]] = None) -> int:
         with ThreadPoolExecutor(jobs) as pool:
             paths = list(pool.map(lambda s: train(s, args.out, extra, threads), args.seeds))
         models = {f"seed {s}": p for s, p in zip(args.seeds, paths)}
-    rows = {name: score(path, args.page_seeds) for name, path in models.items()}
+    scored = {name: score(path, args.page_seeds) for name, path in models.items()}
+    rows = {name: row for name, (row, _) in scored.items()}
     from cleaner.multilingual import DEFAULT_PAGES_PER_LANG
     pages = f"seed {args.page_seeds[0]}" if len(args.page_seeds) == 1 else \
         f"mean over page seeds {' '.join(map(str, args.page_seeds))}"
     print(f"recipe: models/README.md{' + ' + ' '.join(extra) if extra else ''}; held-out: bench/multilingual.py "
           f"({DEFAULT_PAGES_PER_LANG} pages per language, {pages}); dev F1 from each model's card")
     print("\n".join(table(rows)))
+    print("\nLanguages missing a bar:")
+    for name, (_, missed) in scored.items():
+        print(f"- {name}: " + " | ".join(missed))
     return 0
 
 

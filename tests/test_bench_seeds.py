@@ -43,3 +43,30 @@ def test_several_page_seeds_add_the_lowest_body_recall_column():
     assert columns.index("lowest body") == columns.index("body") + 1
     assert "| 99.00 | 98.40 |" in row and "| 4.5 |" in row
     assert "lowest body" not in seeds.table({"seed 0": {"body": 0.99}})[0]
+
+
+def test_each_model_lists_the_languages_that_missed_a_bar_at_each_page_seed(monkeypatch, tmp_path, capsys):
+    import cleaner
+    import cleaner.multilingual as multilingual
+
+    class Report:
+        def __init__(self, seed):
+            self.by_body_lang = [{"body_recall": 0.99, "boilerplate_recall": 0.98,
+                                  "boilerplate_same_lang_recall": 0.95}]
+            self.seed = seed
+
+        def bar_misses(self):
+            return {"uk": ["body 0.978 < 0.98"], "it": ["boilerplate 0.943 < 0.95"]} if self.seed == 1 else {}
+
+    monkeypatch.setattr(cleaner, "Cleaner", lambda model: model)
+    monkeypatch.setattr(multilingual, "run_multilingual", lambda c, b, p, seed: Report(seed))
+    monkeypatch.setattr(seeds, "BODIES", tmp_path / "bodies")
+    monkeypatch.setattr(seeds, "BOILERPLATE", tmp_path / "strings")
+    for path in (seeds.BODIES, seeds.BOILERPLATE):
+        path.write_text("")
+    model = tmp_path / "m.joblib"
+    model.with_suffix(".json").write_text('{"dev_scores": []}')
+    assert seeds.main(["--models", str(model), "--page-seeds", "1", "2"]) == 0
+    out = capsys.readouterr().out
+    assert f"- {model}: page seed 1: uk body 0.978 < 0.98; it boilerplate 0.943 < 0.95 | page seed 2: none" in out
+    assert "| 1 |" in out.split("Languages missing")[0]    # the mean count over the two page seeds
