@@ -135,7 +135,8 @@ class MultilingualReport:
             if row["lang"] in REQUIRED_LANGUAGES and row["boilerplate_recall"] is not None \
                     and row["boilerplate_recall"] < BOILERPLATE_RECALL_BAR:
                 out.setdefault(row["lang"], []).append(
-                    f"boilerplate in {row['lang']} {row['boilerplate_recall']:.3f} < {BOILERPLATE_RECALL_BAR}")
+                    f"boilerplate in {row['lang']} {_fmt(row['boilerplate_recall'], BOILERPLATE_RECALL_BAR)} "
+                    f"< {BOILERPLATE_RECALL_BAR}")
         return out
 
 
@@ -156,14 +157,20 @@ def row_misses(row: dict) -> list[str]:
         return [NO_BODY_TEXT]
     missed = []
     if row["body_recall"] is None or row["body_recall"] < BODY_RECALL_BAR:
-        missed.append(f"body {_fmt(row['body_recall'])} < {BODY_RECALL_BAR}")
+        missed.append(f"body {_fmt(row['body_recall'], BODY_RECALL_BAR)} < {BODY_RECALL_BAR}")
     if row["boilerplate_recall"] is None or row["boilerplate_recall"] < BOILERPLATE_RECALL_BAR:
-        missed.append(f"boilerplate {_fmt(row['boilerplate_recall'])} < {BOILERPLATE_RECALL_BAR}")
+        missed.append(f"boilerplate {_fmt(row['boilerplate_recall'], BOILERPLATE_RECALL_BAR)} < {BOILERPLATE_RECALL_BAR}")
     return missed
 
 
-def _fmt(x: Optional[float]) -> str:
-    return "n/a" if x is None else f"{x:.3f}"
+def _fmt(x: Optional[float], bar: float) -> str:
+    """x to three decimals, or as many more as it takes to show it below the bar (0.9497, not 0.950 < 0.95)."""
+    if x is None:
+        return "n/a"
+    digits = 3
+    while digits < 8 and float(f"{x:.{digits}f}") >= bar:
+        digits += 1
+    return f"{x:.{digits}f}"
 
 
 # ---------------------------------------------------------------------------------------------

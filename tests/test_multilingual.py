@@ -300,3 +300,10 @@ def test_held_out_evaluation_rows():
     bp = report.by_boilerplate_lang
     assert bp[-1]["lang"] == "ALL"
     assert sum(r["boilerplate_planted"] for r in bp[:-1]) == total["boilerplate_planted"]
+
+
+def test_a_miss_just_under_a_bar_is_written_below_it():
+    from cleaner.multilingual import row_misses
+    assert row_misses({"body_recall": 0.97999, "boilerplate_recall": 0.9497}) == \
+        ["body 0.97999 < 0.98", "boilerplate 0.9497 < 0.95"]
+    assert row_misses({"body_recall": 0.978, "boilerplate_recall": 0.99}) == ["body 0.978 < 0.98"]
