@@ -9,6 +9,7 @@ import re
 import threading
 from bisect import bisect_left
 from collections import Counter, OrderedDict
+from pathlib import Path
 from typing import Any, NamedTuple, Optional, Protocol, Sequence
 
 import numpy as np
@@ -16,6 +17,7 @@ import numpy as np
 from classifier.pagetext import CharClasses, PageChars
 
 from . import lang_words
+from .array_cache import cached_arrays, entry_key
 from .errors import ConfigError
 from .ngram_scores import NgramScorer
 from .paragraph import Paragraph
@@ -286,6 +288,22 @@ class Py3LangidBackend(_LazyBackend):
             self._get_model()
 
     def _load(self) -> Any:
+        from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+        # The request decides which columns are kept and in what order; a new py3langid model, a new entry.
+        request = {"all": self.everything, "languages": self.languages, "default": DEFAULT_LANGUAGES,
+                   "core": CORE_LANGUAGES}
+        key = entry_key((Path(MODEL_DIR) / MODEL_FILE).read_bytes(), request)
+        arrays, meta = cached_arrays("py3langid", key, self._build)
+        scorer = NgramScorer.from_arrays(arrays, meta["depth"], meta["classes"])
+        if self.everything or self.languages:
+            return [self._tier(scorer)]
+        # The core languages' columns come first, so the short-text tier is a view of the default tier's.
+        n_core = sum(1 for label in scorer.classes if _normalise(label) in CORE_LANGUAGES)
+        return [self._tier(scorer), self._tier(scorer.restricted(slice(0, n_core)))]
+
+    def _build(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """The scorer this backend answers from, as arrays (array_cache stores them)."""
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
         identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
@@ -294,21 +312,21 @@ class Py3LangidBackend(_LazyBackend):
         del identifier
         labels = list(dict.fromkeys(full.classes))
         if self.everything:
-            return [self._tier(full)]
-        wanted = self.languages or DEFAULT_LANGUAGES
-        missing = sorted(set(wanted) - {_normalise(label) for label in labels})
-        if missing:
-            raise ConfigError(f"py3langid has no model for {missing}; it supports: "
-                              f"{', '.join(sorted({str(_normalise(x)) for x in labels if _normalise(x)}))}")
-        if self.languages:
-            return [self._tier(self._restricted(full, [lab for lab in labels if _normalise(lab) in wanted]))]
-        # One copy of the tables for both tiers: the core languages' columns come first, so the short-text
-        # tier is a view of the default tier's first columns, and the full tables are freed (~40 MB).
-        core = [lab for lab in labels if _normalise(lab) in CORE_LANGUAGES]
-        default = self._restricted(full, core + [lab for lab in labels if _normalise(lab) in wanted
-                                                 and _normalise(lab) not in CORE_LANGUAGES])
-        n_core = sum(1 for label in default.classes if label in set(core))
-        return [self._tier(default), self._tier(default.restricted(slice(0, n_core)))]
+            scorer = full
+        else:
+            wanted = self.languages or DEFAULT_LANGUAGES
+            missing = sorted(set(wanted) - {_normalise(label) for label in labels})
+            if missing:
+                raise ConfigError(f"py3langid has no model for {missing}; it supports: "
+                                  f"{', '.join(sorted({str(_normalise(x)) for x in labels if _normalise(x)}))}")
+            if self.languages:
+                scorer = self._restricted(full, [lab for lab in labels if _normalise(lab) in wanted])
+            else:
+                # One copy of the tables for both tiers (the full tables are freed, ~40 MB).
+                core = [lab for lab in labels if _normalise(lab) in CORE_LANGUAGES]
+                scorer = self._restricted(full, core + [lab for lab in labels if _normalise(lab) in wanted
+                                                        and _normalise(lab) not in CORE_LANGUAGES])
+        return scorer.arrays(), {"depth": scorer.depth, "classes": scorer.classes}
 
     @staticmethod
     def _restricted(scorer: NgramScorer, labels: list[str]) -> NgramScorer:

@@ -60,6 +60,13 @@ class PackedTransitions:
         self.low = table.astype(np.uint16)     # the cast keeps the low 16 bits, with no temporary copy
         self.high = np.packbits(table >= 1 << 16, bitorder="little")
 
+    @classmethod
+    def from_parts(cls, low: np.ndarray, high: np.ndarray) -> "PackedTransitions":
+        """A table already packed (read back from disk)."""
+        packed = cls.__new__(cls)
+        packed.low, packed.high = low, high
+        return packed
+
     def __getitem__(self, index: np.ndarray) -> np.ndarray:
         high = (self.high[index >> 3] >> (index & 7).astype(np.uint8)) & 1
         return self.low[index] | (high.astype(np.int32) << 16)
@@ -102,6 +109,20 @@ class NgramScorer:
             depth = automaton_depth(transitions.reshape(-1, 256), row_of)
         return cls(compact_transitions(transitions), row_of << 8, output, depth, ptc, np.asarray(identifier.nb_pc),
                    identifier.nb_classes)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every array the scorer holds, by name (from_arrays reads them back)."""
+        table = self.transitions
+        packed = ({"transitions_low": table.low, "transitions_high": table.high}
+                  if isinstance(table, PackedTransitions) else {"transitions": table})
+        return {**packed, "row_base": self.row_base, "output": self.output, "ptc": self.ptc, "pc": self.pc}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], depth: int, classes: Sequence[str]) -> "NgramScorer":
+        """The scorer whose arrays() these are."""
+        transitions = (PackedTransitions.from_parts(arrays["transitions_low"], arrays["transitions_high"])
+                       if "transitions_low" in arrays else arrays["transitions"])
+        return cls(transitions, arrays["row_base"], arrays["output"], depth, arrays["ptc"], arrays["pc"], classes)
 
     def restricted(self, columns: Sequence[int] | slice) -> "NgramScorer":
         """The same model answering only these columns (a slice shares memory; a list copies them)."""

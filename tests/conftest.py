@@ -24,3 +24,16 @@ def shared_file(relative: str) -> Path:
 def cleaner_default():
     import cleaner
     return cleaner.default_cleaner()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache_dir(tmp_path_factory):
+    """Tests (and the commands they start) cache the language tables in a directory of their own."""
+    import os
+    old = os.environ.get("NEWSBODY_CACHE_DIR")
+    os.environ["NEWSBODY_CACHE_DIR"] = str(tmp_path_factory.mktemp("newsbody-cache"))
+    yield
+    if old is None:
+        del os.environ["NEWSBODY_CACHE_DIR"]
+    else:
+        os.environ["NEWSBODY_CACHE_DIR"] = old
