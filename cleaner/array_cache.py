@@ -18,6 +18,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -29,6 +30,8 @@ CACHE_ENV = "NEWSBODY_CACHE_DIR"
 # Bump when what an entry holds changes meaning: older entries then simply stop matching.
 FORMAT = 1
 _MANIFEST = "manifest.json"
+# A staging directory this old was left by a process that died while writing: no writer takes this long.
+ABANDONED_SECONDS = 3600
 
 Built = tuple[dict[str, np.ndarray], dict[str, Any]]
 
@@ -91,6 +94,7 @@ def _read(entry: Path, key: str) -> Optional[Built]:
 
 def _write(entry: Path, key: str, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
     entry.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(entry)
     # Written aside and renamed into place: a reader never sees half an entry, and of two processes
     # building the same entry at once one wins and the other discards its copy.
     staging = Path(tempfile.mkdtemp(prefix=f".{entry.name}.", dir=entry.parent))
@@ -116,3 +120,14 @@ def _write(entry: Path, key: str, arrays: dict[str, np.ndarray], meta: dict[str,
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_abandoned(entry: Path) -> None:
+    """Delete staging directories of this entry that a killed process left behind (~40 MB each)."""
+    now = time.time()
+    for leftover in entry.parent.glob(f".{entry.name}.*"):
+        try:
+            if now - leftover.stat().st_mtime > ABANDONED_SECONDS:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            pass

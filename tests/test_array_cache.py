@@ -119,3 +119,21 @@ def test_cached_arrays_are_read_only_and_the_backend_never_writes_them(cache):
     backend.detect_many(TEXTS)
     scorer = backend._get_model()[0][0]
     assert not scorer.ptc.flags.writeable
+
+
+def test_a_write_a_killed_process_left_behind_is_removed(cache):
+    import os
+    import time
+    Py3LangidBackend()._get_model()
+    (entry,) = cache.iterdir()
+    old = cache / f".{entry.name}.abandoned"
+    fresh = cache / f".{entry.name}.in-progress"
+    for leftover in (old, fresh):
+        leftover.mkdir()
+        (leftover / "ptc.npy").write_bytes(b"half")
+    hours_ago = time.time() - 2 * array_cache.ABANDONED_SECONDS
+    os.utime(old, (hours_ago, hours_ago))
+    (entry / "manifest.json").unlink()          # the next backend rebuilds, and tidies up as it writes
+    assert Py3LangidBackend().detect(TEXTS[0])[0] == "en"
+    assert not old.exists()
+    assert fresh.exists(), "a staging directory another process may still be writing is left alone"
