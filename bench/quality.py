@@ -1,6 +1,6 @@
 """Extraction quality of newsbody against other extractors on the same dev pages.
 
-Usage: python bench/quality.py [--pages N] [--tools newsbody,trafilatura,readability,justext,boilerpy3]
+Usage: python bench/quality.py [--pages N] [--tools newsbody,trafilatura,readability,justext,boilerpy3,resiliparse]
 
 Runs every tool on the pages of every dev split under ../shared/datasets (*/dev.jsonl.gz, langid skipped),
 or the first N pages of each, and prints one Markdown table: dataset × tool → shingle P, R, F1
@@ -27,9 +27,9 @@ from cleaner.datasets import read_records  # noqa: E402
 
 DATASETS = ROOT.parent / "shared" / "datasets"
 MACRO_MIN_PAGES = 40
-TOOLS = ["newsbody", "trafilatura", "readability", "justext", "boilerpy3"]
+TOOLS = ["newsbody", "trafilatura", "readability", "justext", "boilerpy3", "resiliparse"]
 DISTRIBUTIONS = {"newsbody": "newsbody", "trafilatura": "trafilatura", "readability": "readability-lxml",
-                 "justext": "jusText", "boilerpy3": "boilerpy3"}
+                 "justext": "jusText", "boilerpy3": "boilerpy3", "resiliparse": "resiliparse"}
 BLOCK_TAGS = {"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
               "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
               "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"}
@@ -95,8 +95,17 @@ def make_boilerpy3() -> Callable[[str], str]:
     return lambda html: extractor.get_content(html) or ""
 
 
+def make_resiliparse() -> Callable[[str], str]:
+    from resiliparse.extract.html2text import extract_plain_text
+
+    # Its main-content mode, set as the others are: no readers' comments (newsbody's and trafilatura's
+    # default too), and no image alt texts or list bullets, which no true body here contains.
+    return lambda html: extract_plain_text(html, main_content=True, comments=False, alt_texts=False,
+                                           list_bullets=False)
+
+
 MAKERS = {"newsbody": make_newsbody, "trafilatura": make_trafilatura, "readability": make_readability,
-          "justext": make_justext, "boilerpy3": make_boilerpy3}
+          "justext": make_justext, "boilerpy3": make_boilerpy3, "resiliparse": make_resiliparse}
 
 
 def load_split(path: Path, limit: Optional[int]) -> list[tuple[str, str]]:
