@@ -41,7 +41,12 @@ def cache_dir() -> Optional[Path]:
     chosen = os.environ.get(CACHE_ENV)
     if chosen is not None:
         return Path(chosen).expanduser() if chosen.strip() else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        home = os.path.expanduser("~")
+        if home.startswith("~"):    # no home directory to be found: no cache, rather than a "~" folder here
+            return None
+        base = os.path.join(home, ".cache")
     return Path(base) / "newsbody"
 
 

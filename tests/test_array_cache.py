@@ -97,6 +97,13 @@ def test_default_location_follows_xdg(tmp_path, monkeypatch):
     assert array_cache.cache_dir() == tmp_path / "newsbody"
 
 
+def test_no_home_directory_means_no_cache_not_a_tilde_folder(monkeypatch):
+    monkeypatch.delenv(array_cache.CACHE_ENV, raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(array_cache.os.path, "expanduser", lambda path: path)
+    assert array_cache.cache_dir() is None
+
+
 def test_each_candidate_set_has_its_own_entry(cache):
     assert Py3LangidBackend(["en", "tr"]).detect(TEXTS[1])[0] == "tr"
     assert Py3LangidBackend().detect(TEXTS[1])[0] == "tr"
