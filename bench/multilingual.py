@@ -126,6 +126,15 @@ def render(report: MultilingualReport, header: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def shared_data_problem() -> Optional[str]:
+    """The error to print when the held-out pages' sources under ../shared are missing, else None."""
+    missing = [p for p in (BOILERPLATE, BODIES) if not p.is_file()]
+    if not missing:
+        return None
+    return (f"error: ../shared is not available ({', '.join(map(str, missing))} missing); this benchmark "
+            "needs the project's shared data next to the repository")
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, default=None, help="model file (default: the shipped model)")
@@ -135,10 +144,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--markdown", type=Path, default=None, help="also write the tables to this file")
     ap.add_argument("--misses", type=int, default=0, help="also list up to N misclassified paragraphs")
     args = ap.parse_args(argv)
-    missing = [p for p in (BOILERPLATE, BODIES) if not p.is_file()]
-    if missing:
-        print(f"error: ../shared is not available ({', '.join(map(str, missing))} missing); this benchmark "
-              "needs the project's shared data next to the repository", file=sys.stderr)
+    problem = shared_data_problem()
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
 
     from cleaner import Cleaner

@@ -30,11 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cleaner.augment import load_bodies, load_snippets  # noqa: E402
 from cleaner.multilingual import (BODY_RECALL_BAR, BOILERPLATE_RECALL_BAR, DEFAULT_PAGES_PER_LANG,  # noqa: E402
                                   REQUIRED_LANGUAGES, HeldOutPage, build_pages)
+from multilingual import BODIES, BOILERPLATE, shared_data_problem  # noqa: E402  (bench/multilingual.py)
 from quality import MAKERS, TOOLS, version  # noqa: E402
-
-SHARED = ROOT.parent / "shared"
-BOILERPLATE = SHARED / "resources" / "boilerplate_strings.jsonl"
-BODIES = SHARED / "datasets" / "langid" / "dev.jsonl.gz"
 
 # jusText's stoplist names for the body languages it ships one for.
 JUSTEXT_STOPLISTS = {
@@ -116,10 +113,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--tools", default=",".join(TOOLS), help=f"comma-separated subset of {','.join(TOOLS)}")
     args = ap.parse_args(argv)
-    missing = [p for p in (BOILERPLATE, BODIES) if not p.is_file()]
-    if missing:
-        print(f"error: ../shared is not available ({', '.join(map(str, missing))} missing); this benchmark "
-              "needs the project's shared data next to the repository", file=sys.stderr)
+    problem = shared_data_problem()
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     unknown = [t for t in tools if t not in MAKERS]
