@@ -59,12 +59,53 @@ def entry_key(*parts: Any) -> str:
     return digest.hexdigest()[:20]
 
 
+def entry_path(name: str, key: str) -> Optional[Path]:
+    """Where the entry name-key lives (None when the cache is off); it may not exist yet."""
+    root = cache_dir()
+    return None if root is None else root / f"{name}-{key}"
+
+
+def is_cached(name: str, key: str) -> bool:
+    """Whether a complete entry name-key is in the cache."""
+    entry = entry_path(name, key)
+    return entry is not None and _read(entry, key) is not None
+
+
+def entries(name: str) -> list[tuple[Path, int, dict[str, Any]]]:
+    """(directory, bytes on disk, metadata) of each complete entry of this name, by directory name."""
+    root = cache_dir()
+    found = []
+    for entry in sorted(root.glob(f"{name}-*")) if root is not None and root.is_dir() else []:
+        try:
+            manifest = json.loads((entry / _MANIFEST).read_text(encoding="utf-8"))
+            size = sum(f.stat().st_size for f in entry.iterdir())
+        except (OSError, ValueError):
+            continue
+        found.append((entry, size, manifest.get("meta", {})))
+    return found
+
+
+def clear(name: str) -> list[Path]:
+    """Delete every entry of this name, finished or half-written; return what was deleted.
+
+    Only directories this module names are touched: the cache directory may be shared with other files."""
+    root = cache_dir()
+    if root is None or not root.is_dir():
+        return []
+    removed = []
+    for entry in sorted([*root.glob(f"{name}-*"), *root.glob(f".{name}-*")]):
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
 def cached_arrays(name: str, key: str, build: Callable[[], Built]) -> Built:
     """The arrays and metadata `build()` returns, from the cache entry name-key when it holds them."""
-    root = cache_dir()
-    if root is None:
+    entry = entry_path(name, key)
+    if entry is None:
         return build()
-    entry = root / f"{name}-{key}"
+    root = entry.parent
     found = _read(entry, key)
     if found is not None:
         return found

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -216,6 +217,43 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_cache(args) -> int:
+    """Show, fill or empty the on-disk cache of language tables."""
+    from . import array_cache
+    from .language import Py3LangidBackend
+
+    if args.languages and args.action != "build":
+        raise ConfigError("--languages applies to `newsbody cache build` only")
+    name = Py3LangidBackend.CACHE_NAME
+    root = array_cache.cache_dir()
+    if root is None:
+        where = f"off ({array_cache.CACHE_ENV} is set to an empty string)" \
+            if os.environ.get(array_cache.CACHE_ENV) is not None else "off (no home directory to put it in)"
+        if args.action == "info":
+            print(f"language-table cache: {where}")
+            return 0
+        raise ConfigError(f"the language-table cache is {where}; set {array_cache.CACHE_ENV} to a directory "
+                          "to use one")
+    if args.action == "clear":
+        removed = array_cache.clear(name)
+        print(f"removed {len(removed)} entr{'y' if len(removed) == 1 else 'ies'} from {root}")
+        return 0
+    if args.action == "build":
+        langs = [c.strip() for c in args.languages.split(",")] if args.languages else None
+        backend = Py3LangidBackend(langs)
+        backend.detect("newsbody fills its language-table cache")
+        if not array_cache.is_cached(name, backend.cache_key()):
+            raise ConfigError(f"could not write the language-table cache in {root}: check that the directory "
+                              f"is writable and has ~50 MB free, or set {array_cache.CACHE_ENV} to another one")
+    found = array_cache.entries(name)
+    print(f"language-table cache: {root} ({len(found)} entr{'y' if len(found) == 1 else 'ies'}, "
+          f"{sum(size for _, size, _ in found) / 1e6:.1f} MB)")
+    for entry, size, meta in found:
+        print(f"  {entry.name}  {size / 1e6:.1f} MB  languages: {meta.get('languages', '?')}, "
+              f"{len(meta.get('classes', []))} model labels")
+    return 0
+
+
 def _version() -> str:
     from . import __version__
     return __version__
@@ -359,6 +397,15 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--output-format", choices=("table", "json"), default="table")
     _add_cleaner_options(e)
     e.set_defaults(func=cmd_evaluate)
+
+    k = sub.add_parser("cache", help="show, fill or empty the cache of language tables",
+                       description="py3langid's tables are built once per machine and then read from an on-disk "
+                       "cache (NEWSBODY_CACHE_DIR, else $XDG_CACHE_HOME/newsbody or ~/.cache/newsbody). "
+                       "`build` fills it ahead of time, e.g. while building a container image; `clear` "
+                       "deletes its entries; `info` (the default) lists them.")
+    k.add_argument("action", nargs="?", choices=("info", "build", "clear"), default="info")
+    k.add_argument("--languages", help="for build: the same comma-separated codes (or all) as `clean --languages`")
+    k.set_defaults(func=cmd_cache)
     return parser
 
 

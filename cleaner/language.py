@@ -281,6 +281,7 @@ class Py3LangidBackend(_LazyBackend):
     """
 
     name = "py3langid"
+    CACHE_NAME = "py3langid"
 
     def __init__(self, languages: Optional[Sequence[str]] = None) -> None:
         super().__init__(languages)
@@ -288,19 +289,22 @@ class Py3LangidBackend(_LazyBackend):
             self._get_model()
 
     def _load(self) -> Any:
-        from py3langid.langid import MODEL_DIR, MODEL_FILE
-
-        # The request decides which columns are kept and in what order; a new py3langid model, a new entry.
-        request = {"all": self.everything, "languages": self.languages, "default": DEFAULT_LANGUAGES,
-                   "core": CORE_LANGUAGES}
-        key = entry_key((Path(MODEL_DIR) / MODEL_FILE).read_bytes(), request)
-        arrays, meta = cached_arrays("py3langid", key, self._build)
+        arrays, meta = cached_arrays(self.CACHE_NAME, self.cache_key(), self._build)
         scorer = NgramScorer.from_arrays(arrays, meta["depth"], meta["classes"])
         if self.everything or self.languages:
             return [self._tier(scorer)]
         # The core languages' columns come first, so the short-text tier is a view of the default tier's.
         n_core = sum(1 for label in scorer.classes if _normalise(label) in CORE_LANGUAGES)
         return [self._tier(scorer), self._tier(scorer.restricted(slice(0, n_core)))]
+
+    def cache_key(self) -> str:
+        """The key of this backend's tables in the on-disk cache (cleaner.array_cache)."""
+        from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+        # The request decides which columns are kept and in what order; a new py3langid model, a new entry.
+        request = {"all": self.everything, "languages": self.languages, "default": DEFAULT_LANGUAGES,
+                   "core": CORE_LANGUAGES}
+        return entry_key((Path(MODEL_DIR) / MODEL_FILE).read_bytes(), request)
 
     def _build(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         """The scorer this backend answers from, as arrays (array_cache stores them)."""
@@ -326,7 +330,8 @@ class Py3LangidBackend(_LazyBackend):
                 core = [lab for lab in labels if _normalise(lab) in CORE_LANGUAGES]
                 scorer = self._restricted(full, core + [lab for lab in labels if _normalise(lab) in wanted
                                                         and _normalise(lab) not in CORE_LANGUAGES])
-        return scorer.arrays(), {"depth": scorer.depth, "classes": scorer.classes}
+        request = "all" if self.everything else ",".join(self.languages) if self.languages else "default"
+        return scorer.arrays(), {"depth": scorer.depth, "classes": scorer.classes, "languages": request}
 
     @staticmethod
     def _restricted(scorer: NgramScorer, labels: list[str]) -> NgramScorer:

@@ -144,3 +144,43 @@ def test_a_write_a_killed_process_left_behind_is_removed(cache):
     assert Py3LangidBackend().detect(TEXTS[0])[0] == "en"
     assert not old.exists()
     assert fresh.exists(), "a staging directory another process may still be writing is left alone"
+
+
+# --- `newsbody cache` ---------------------------------------------------------------------------
+
+def _cli(capsys, *argv):
+    from cleaner.cli import main
+    code = main(["cache", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cache_command_builds_lists_and_clears_only_its_own_entries(cache, capsys, monkeypatch):
+    cache.mkdir(parents=True)
+    (cache / "notes.txt").write_text("someone else's file")
+    code, out, _ = _cli(capsys, "build", "--languages", "en,tr")
+    assert code == 0
+    assert "(1 entry" in out and "languages: en,tr, 2 model labels" in out
+    with monkeypatch.context() as patched:     # built ahead: a backend now reads it
+        _no_py3langid(patched)
+        assert Py3LangidBackend(["en", "tr"]).detect(TEXTS[1])[0] == "tr"
+    code, out, _ = _cli(capsys)
+    assert code == 0 and "py3langid-" in out
+    code, out, _ = _cli(capsys, "clear")
+    assert code == 0 and "removed 1 entry" in out
+    assert _entries(cache) == ["notes.txt"]
+
+
+def test_cache_command_says_when_the_cache_is_off_or_unwritable(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(array_cache.CACHE_ENV, "")
+    code, out, _ = _cli(capsys)
+    assert code == 0 and "off (NEWSBODY_CACHE_DIR is set to an empty string)" in out
+    code, _, err = _cli(capsys, "build")
+    assert code == 2 and "cache is off" in err
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv(array_cache.CACHE_ENV, str(blocker / "cache"))
+    code, _, err = _cli(capsys, "build", "--languages", "en,tr")
+    assert code == 2 and "could not write the language-table cache" in err
+    code, _, err = _cli(capsys, "clear", "--languages", "en")
+    assert code == 2 and "--languages applies to `newsbody cache build` only" in err
