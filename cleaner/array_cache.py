@@ -8,7 +8,7 @@ Where: $NEWSBODY_CACHE_DIR, else $XDG_CACHE_HOME/newsbody, else ~/.cache/newsbod
 turns the cache off. A cache that cannot be written or read is never an error: the arrays are built in
 memory as without a cache (logged at DEBUG level). An entry whose files are missing, truncated or of the
 wrong shape is rebuilt. The files' contents are not hashed on every load (that would cost what the cache
-saves); a changed source gives a new key, and so a new entry.
+saves); a changed source gives a new key, and so a new entry. `newsbody cache` lists, builds and clears it.
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ Built = tuple[dict[str, np.ndarray], dict[str, Any]]
 
 
 def cache_dir() -> Optional[Path]:
-    """The directory cache entries live in, or None when the user turned the cache off."""
+    """The directory cache entries live in, or None: turned off, or no home directory to put it in."""
     chosen = os.environ.get(CACHE_ENV)
     if chosen is not None:
         return Path(chosen).expanduser() if chosen.strip() else None
