@@ -117,13 +117,41 @@ class Cleaner:
 
     def probabilities(self, paragraphs: Sequence[Paragraph]) -> list[dict[str, float]]:
         """P(label) for each paragraph of one page."""
-        if not paragraphs:
-            return []
-        # One page is a few hundred rows: OpenMP threads cost more than they save (and spin on a
-        # busy machine, 50x slower seen); parallelism belongs across pages (clean_many workers).
+        return self.probabilities_of_pages([paragraphs])[0]
+
+    def probabilities_of_pages(self, pages: Sequence[Sequence[Paragraph]]) -> list[list[dict[str, float]]]:
+        """P(label) for each paragraph of several pages, the model run once over all of them.
+
+        The features and the model see each page apart (a page starts at its paragraph of index 0), so
+        a page's numbers are the same alone or among others; one call saves the model's fixed cost per
+        call (hundreds of trees walked), most of the model's time on a small page.
+        """
+        pages = [list(page) for page in pages]
+        flat = [p for page in pages for p in page]
+        if not flat:
+            return [[] for _ in pages]
+        if len(pages) > 1 and not all(_one_page(page) for page in pages):
+            # Not pages as segment() makes them: where one ends and the next starts cannot be told.
+            return [self.probabilities_of_pages([page])[0] for page in pages]
+        rows = self._rows(self._predict(flat))
+        out, start = [], 0
+        for page in pages:
+            out.append(rows[start:start + len(page)])
+            start += len(page)
+        return out
+
+    def _predict(self, paragraphs: list[Paragraph]) -> np.ndarray:
+        # A page is a few hundred rows: OpenMP threads cost more than they save (and spin on a busy
+        # machine, 50x slower seen); parallelism belongs across pages (clean_many workers).
         with _threadpools().limit(limits=1, user_api="openmp"):
-            proba = self.model.predict_proba(list(paragraphs))
-        return [dict(zip(self.classes, map(float, row))) for row in np.asarray(proba)]
+            return np.asarray(self.model.predict_proba(paragraphs))
+
+    def _rows(self, proba: np.ndarray) -> list[dict[str, float]]:
+        return [dict(zip(self.classes, map(float, row))) for row in proba]
+
+    def segment(self, page: Any, *, kind: str = "auto", charset: Optional[str] = None) -> Segmented:
+        """Page → paragraphs with their languages: the steps before the model."""
+        return segment(page, kind=kind, settings=self.settings, charset=charset)
 
     def clean(self, page: Any, *, url: Optional[str] = None, kind: str = "auto",
               charset: Optional[str] = None) -> Result:
@@ -131,13 +159,20 @@ class Cleaner:
 
         charset is the encoding the server declared (HTTP Content-Type) for a bytes page.
         """
-        seg = segment(page, kind=kind, settings=self.settings, charset=charset)
-        if not any(_has_letters(p.text) for p in seg.paragraphs):
+        seg = self.segment(page, kind=kind, charset=charset)
+        return self.finish(seg, self.probabilities(seg.paragraphs) if readable(seg) else None, url=url)
+
+    def finish(self, seg: Segmented, probs: Optional[Sequence[dict[str, float]]], *,
+               url: Optional[str] = None) -> Result:
+        """A segmented page and its paragraphs' P(label) → the keep/drop decisions and the Result.
+
+        probs is None for a page without letters (`readable` is False): every paragraph is dropped.
+        """
+        if probs is None:
             # Nothing to read: every paragraph is still reported, none kept.
             dropped = tuple(p.with_(p_body=0.0, keep=False, label="boilerplate", reason="no letters")
                             for p in seg.paragraphs)
             return Result(text="", title=seg.title_hint, language=None, paragraphs=dropped, kind=seg.kind, url=url)
-        probs = self.probabilities(seg.paragraphs)
         title = title_index(seg.paragraphs, probs, self.threshold, seg.title_hint)
         decided = decide(seg.paragraphs, probs, self.threshold, seg.language, title)
         if self.settings.single_language:
@@ -160,8 +195,10 @@ class Cleaner:
         a Result whose .error says why, and the run goes on.
 
         A record is a page (str, bytes, Path) or a dict with "html" or "text" (or `field`), and
-        optionally "id" and "url". workers > 1 cleans in that many processes, each loading the model
-        once; at most a few pages per worker are held in memory at a time. timeout (seconds of CPU
+        optionally "id" and "url". Pages go through the model in chunks of a few (cleaner/batch.py),
+        which gives each page what clean() gives it for less CPU. workers > 1 cleans in that many
+        processes, each loading the model once; at most two chunks per worker are held in memory at a
+        time. timeout (seconds of CPU
         per page) turns a page that takes longer into an error record. explain=False returns only
         the kept paragraphs in Result.paragraphs (cheaper from worker processes).
         """
@@ -182,6 +219,16 @@ def _threadpools():
 
 def _has_letters(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
+
+
+def _one_page(paragraphs: Sequence[Paragraph]) -> bool:
+    """Whether the paragraphs are one page as segment() makes it: index 0 first, and only first."""
+    return not paragraphs or (paragraphs[0].index == 0 and all(p.index != 0 for p in paragraphs[1:]))
+
+
+def readable(seg: Segmented) -> bool:
+    """Whether the page has a letter to read: one without goes to the model not at all."""
+    return any(_has_letters(p.text) for p in seg.paragraphs)
 
 
 _default: Optional[Cleaner] = None

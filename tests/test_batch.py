@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from cleaner import batch
 from conftest import EXAMPLE, ROOT
 
 CORPUS = ROOT / "corpus" / "pages.jsonl"
@@ -175,6 +176,53 @@ def test_a_page_over_the_cpu_time_limit_becomes_an_error_and_the_batch_goes_on(c
     results = list(cleaner_default.clean_many([slow, html], timeout=0.3))
     assert not results[0].ok and "PageTimeoutError" in results[0].error and "CPU time" in results[0].error
     assert results[1].ok and "An overnight sleeper train" in results[1].text
+
+
+def _own_pages() -> list:
+    """The repository's own pages, HTML and the text of the same stories, and one that cannot be read."""
+    pages = [p["html"] for p in corpus_pages()]
+    texts = [json.loads(line)["page"] for line in (ROOT / "corpus" / "notice_pages.jsonl").read_text(
+        encoding="utf-8").splitlines()]
+    return pages[:20] + texts[:10] + ["", EXAMPLE.read_text(encoding="utf-8")] + pages[20:]
+
+
+def test_pages_cleaned_in_chunks_come_out_exactly_as_each_cleaned_alone(cleaner_default):
+    pages = _own_pages()
+    alone = [cleaner_default.clean(p).to_dict() if p else None for p in pages]
+    chunked = list(cleaner_default.clean_many(pages))
+    assert len(chunked) == len(pages) > 2 * batch.CHUNK_PAGES
+    for page, one, many in zip(pages, alone, chunked):
+        if one is None:
+            assert "EmptyPage" in many.error
+        else:
+            assert dict(many.to_dict(), id=None) == dict(one, id=None)   # every paragraph, P and reason
+
+
+def test_the_model_run_over_several_pages_gives_each_page_its_own_numbers(cleaner_default):
+    segmented = [cleaner_default.segment(p).paragraphs for p in _own_pages()[:12] if p]
+    together = cleaner_default.probabilities_of_pages(segmented)
+    assert together == [cleaner_default.probabilities(paras) for paras in segmented]
+    # Paragraph lists that are not whole pages (a slice, starting at index 3) are not run together.
+    parts = [segmented[0][3:], segmented[1]]
+    assert cleaner_default.probabilities_of_pages(parts) == [cleaner_default.probabilities(p) for p in parts]
+
+
+def test_a_page_the_model_fails_on_is_an_error_record_and_its_chunk_is_still_cleaned(cleaner_default, monkeypatch):
+    pages = [p["html"] for p in corpus_pages()[:5]]
+    expected = [r.text for r in cleaner_default.clean_many(pages)]
+    poisoned = cleaner_default.segment(pages[2]).paragraphs[0].text
+    real = type(cleaner_default).probabilities_of_pages
+
+    def failing(self, many):
+        if any(paras and paras[0].text == poisoned for paras in many):
+            raise ValueError("the model broke on this page")
+        return real(self, many)
+
+    monkeypatch.setattr(type(cleaner_default), "probabilities_of_pages", failing)
+    results = list(cleaner_default.clean_many(pages))
+    assert [r.ok for r in results] == [True, True, False, True, True]
+    assert "InternalError: ValueError: the model broke on this page" in results[2].error
+    assert [r.text for r in results[:2] + results[3:]] == expected[:2] + expected[3:]
 
 
 class _KillsItsWorker:

@@ -14,10 +14,10 @@ import os
 from typing import Any, Iterator, Optional, Union
 
 from ..api import Cleaner
-from ..batch import clean_record
+from ..batch import chunks, clean_chunk
 from ..errors import ConfigError
 from ..result import Result
-from ..sources import iter_warc
+from ..sources import Record, iter_warc
 from . import missing_extra, page_record
 
 try:
@@ -48,7 +48,10 @@ class CleanBatch:
         if self.column not in batch.column_names:
             raise ConfigError(f"the dataset has no column {self.column!r} (its columns: "
                               f"{', '.join(batch.column_names)}); pass the page column as column=")
-        results = [self.clean_one(page, url, charset) for page, url, charset in self.rows(batch)]
+        # The model runs once over each chunk of the batch's pages (cleaner/batch.py: clean_chunk).
+        # No per-page CPU limit: Ray runs actor methods off the main thread, where signals cannot reach.
+        records = [self.record(page, url, charset) for page, url, charset in self.rows(batch)]
+        results = [result for chunk in chunks(records) for result in clean_chunk(self.cleaner, chunk)]
         if not self.keep_page:
             batch = batch.select([name for name in batch.column_names if name != self.column])
         return add_columns(batch, results, self.prefix)
@@ -61,11 +64,9 @@ class CleanBatch:
         charsets = _optional_column(batch, self.charset_column, n)
         return list(zip(pages, urls, charsets))
 
-    def clean_one(self, page: Any, url: Any, charset: Any) -> Result:
-        """One page's Result; never raises for a bad page."""
-        record = page_record(page, id=str(url or ""), url=url, charset=charset, field=self.column)
-        # No per-page CPU limit: Ray runs actor methods off the main thread, where signals cannot reach.
-        return clean_record(self.cleaner, record)
+    def record(self, page: Any, url: Any, charset: Any) -> Record:
+        """One row as the Record the batch cleaner takes."""
+        return page_record(page, id=str(url or ""), url=url, charset=charset, field=self.column)
 
 
 def _optional_column(batch: "pa.Table", name: Optional[str], n: int) -> list[Any]:
