@@ -141,7 +141,7 @@ class _Distinct:
 
 
 class _Page(NamedTuple):
-    """One page's paragraphs and what several feature groups read from them."""
+    """Consecutive paragraphs (of one page or more) and what several feature groups read from them."""
 
     paras: Sequence["Paragraph"]
     texts: list[str]
@@ -159,7 +159,7 @@ ARMENIAN_PROSE_CHARS = 80
 
 
 def _read_page(paras: Sequence["Paragraph"]) -> _Page:
-    """A page's texts, DOM contexts and kinds, and the character classes and words of its texts."""
+    """Paragraphs' texts, DOM contexts and kinds, and the character classes and words of their texts."""
     texts = [p.text for p in paras]
     shaped = [_ARMENIAN_COLON.sub("։", t) if len(t) >= ARMENIAN_PROSE_CHARS and ":" in t and not t.isascii() else t
               for t in texts]
@@ -283,14 +283,13 @@ def page_slices(starts: np.ndarray) -> list[slice]:
     return [slice(a, b) for a, b in zip(idx[:-1], idx[1:]) if b > a]
 
 
-def _page_features(paras: Sequence["Paragraph"], page_lang: str | None | object) -> tuple[np.ndarray, _Tokens]:
-    """A page's dense columns and what its hashed columns are made of (its characters then dropped)."""
-    page = _read_page(paras)
-    dense, tokens = _page_dense(page, page_lang), _page_tokens(page)
-    bodyish = ((dense[:, _LOG_CHARS] > _LOG_BODYISH_CHARS) & (dense[:, _ENDS_SENTENCE] > 0)
-               & (dense[:, _FIRST_DOM] < 1.0))
-    dense[:, _ARTICLE_WORDS] = _article_words(tokens, bodyish)
-    return dense, tokens
+def _row_columns(text: _Page, rows: np.ndarray) -> np.ndarray:
+    """Write the columns that read one paragraph at a time (text shape, DOM, kind) of consecutive
+    paragraphs into rows; returns their text_length."""
+    lengths = _page_shape(text, rows[:, 1:_FIRST_DOM]).astype(np.float64)
+    _dom_columns(text.doms, rows[:, _FIRST_DOM:_FIRST_KIND])
+    rows[np.arange(len(rows)), _FIRST_KIND + _kind_indices(_Distinct(text.kinds))] = 1.0
+    return lengths
 
 
 # A subheading names what the paragraphs around it talk about; a short line of chrome ("Reklama",
@@ -299,10 +298,10 @@ _LOG_BODYISH_CHARS = math.log1p(80)  # as in _page_dense's body-like mass: over 
 _ARTICLE_WORD_CHARS = 3
 
 
-def _article_words(tokens: "_Tokens", bodyish: np.ndarray) -> np.ndarray:
+def _article_words(tokens: "_Tokens", bodyish: np.ndarray, page_of_row: np.ndarray) -> np.ndarray:
     """Per paragraph: the share of its words (their first _STEM_CHARS characters; character pairs in
-    scripts without spaces) found in the page's other body-like paragraphs (long, ending a sentence,
-    not all links); 0.0 for a paragraph without words."""
+    scripts without spaces) found in its page's other body-like paragraphs (long, ending a sentence,
+    not all links); 0.0 for a paragraph without words. page_of_row numbers the pages of consecutive ones."""
     n = len(tokens.word_counts)
     out = np.zeros(n)
     if not bodyish.any():
@@ -315,8 +314,8 @@ def _article_words(tokens: "_Tokens", bodyish: np.ndarray) -> np.ndarray:
         rows = np.concatenate([rows, np.repeat(tokens.pair_rows, list(map(len, tokens.pairs)))])
     if not stems:
         return out
-    # Each distinct (word, paragraph) once, sorted by word (words told apart by their 32-bit hash).
-    word = hash_tokens([("", stems)]).astype(np.int64)
+    # Each distinct (word, paragraph) once, sorted by page and word (words told apart by their 32-bit hash).
+    word = (hash_tokens([("", stems)]).astype(np.int64) & 0xFFFFFFFF) | (page_of_row[rows] << 32)
     order = np.lexsort((rows, word))
     word, rows = word[order], rows[order]
     first = np.ones(len(word), dtype=bool)
@@ -329,22 +328,21 @@ def _article_words(tokens: "_Tokens", bodyish: np.ndarray) -> np.ndarray:
                      out=out, where=np.bincount(rows, minlength=n) > 0)
 
 
-def _page_dense(page: _Page, page_lang: str | None | object) -> np.ndarray:
-    """The N_DENSE numeric columns of one page's paragraphs (page_lang _VOTE: the page's own vote)."""
-    n = len(page.paras)
-    rows = np.zeros((n, N_DENSE), dtype=np.float64)
+def _page_dense(paras: Sequence["Paragraph"], page_lang: str | None | object, rows: np.ndarray,
+                chars: np.ndarray, kind_of: np.ndarray) -> np.ndarray:
+    """Write the rest of the N_DENSE numeric columns of one page's paragraphs into rows, whose
+    _row_columns are set (page_lang _VOTE: the page's own vote); chars: their text_length, kind_of:
+    an id of each one's kind."""
+    n = len(paras)
+    doms = [p.dom for p in paras]
     rows[0, 0] = 1.0
-    chars = _page_shape(page, rows[:, 1:_FIRST_DOM]).astype(np.float64)
-    _dom_columns(page.doms, rows[:, _FIRST_DOM:_FIRST_KIND])
-    kinds = _Distinct(page.kinds)
-    rows[np.arange(n), _FIRST_KIND + _kind_indices(kinds)] = 1.0
-    grp = np.fromiter(map(_GROUP, page.doms), dtype=np.int64, count=n)
+    grp = np.fromiter(map(_GROUP, doms), dtype=np.int64, count=n)
     link = rows[:, _FIRST_DOM]  # link_share
     _position_columns(chars, grp, link, rows[:, _FIRST_POSITION:_FIRST_LANG])
-    langs = _Distinct([p.lang for p in page.paras])
+    langs = _Distinct([p.lang for p in paras])
     if page_lang is _VOTE:
         page_lang = _vote(langs, chars)
-    is_page = _language_columns(langs, [p.lang_conf for p in page.paras], chars, page_lang,
+    is_page = _language_columns(langs, [p.lang_conf for p in paras], chars, page_lang,
                                 rows[:, _FIRST_LANG:_FIRST_NEIGHBOUR])
     logc, ends = rows[:, _LOG_CHARS], rows[:, _ENDS_SENTENCE]
     base = _FIRST_NEIGHBOUR
@@ -353,7 +351,7 @@ def _page_dense(page: _Page, page_lang: str | None | object) -> np.ndarray:
         rows[:-1, base + 2 * j + 1] = column[1:]
     rows[1:, base + 6] = grp[1:] == grp[:-1]
     rows[:-1, base + 7] = rows[1:, base + 6]
-    rows[1:, base + 8] = kinds.of[1:] == kinds.of[:-1]
+    rows[1:, base + 8] = kind_of[1:] == kind_of[:-1]
     rows[:-1, base + 9] = rows[1:, base + 8]
     near = np.column_stack([logc, link, ends, is_page])
     rows[:, base + 10:base + 13] = _window(near[:, :3], 1)
@@ -369,7 +367,7 @@ def _page_dense(page: _Page, page_lang: str | None | object) -> np.ndarray:
     words = np.expm1(rows[:, _LOG_WORDS])
     commas = rows[:, _COMMAS_PER_WORD] * np.maximum(words, 1.0)
     j = DENSE_NAMES.index("in_core50")
-    rows[:, j:j + 4] = _containers(page.doms, chars, bodyish, link, commas)
+    rows[:, j:j + 4] = _containers(doms, chars, bodyish, link, commas)
     rows[:, DENSE_NAMES.index("lang_key")] = np.array([lang_key(lang) for lang in langs.names])[langs.of]
     return rows
 
@@ -548,7 +546,7 @@ class _Tokens(NamedTuple):
 
 
 def _page_tokens(page: _Page) -> _Tokens:
-    """A page's words (split from its lower-cased joined texts at once), character pairs and DOM keys."""
+    """Paragraphs' words (split from their lower-cased joined texts at once), character pairs and DOM keys."""
     chars, runs = page.chars, page.runs
     # str.lower keeps \w characters \w and others not (checked over all code points): the tokens of
     # the lower-cased texts are the runs of word characters of the texts, lower-cased.
@@ -570,21 +568,6 @@ def _page_tokens(page: _Page) -> _Tokens:
             pairs.append(paragraph_pairs)
     dom_keys = _Distinct(list(zip(map(_TOKENS, page.doms), map(_TAG_PATH, page.doms), page.kinds)))
     return _Tokens(words, lengths, counts, pairs, pair_rows, dom_keys.names, dom_keys.of)
-
-
-def _joined_tokens(parts: Sequence[_Tokens]) -> _Tokens:
-    """The tokens of consecutive paragraph sequences as one."""
-    if len(parts) == 1:
-        return parts[0]
-    rows_before = np.cumsum([0] + [len(part.word_counts) for part in parts]).tolist()
-    keys_before = np.cumsum([0] + [len(part.dom_keys) for part in parts]).tolist()
-    return _Tokens(list(chain.from_iterable(part.words for part in parts)),
-                   np.concatenate([part.word_lengths for part in parts]),
-                   np.concatenate([part.word_counts for part in parts]),
-                   list(chain.from_iterable(part.pairs for part in parts)),
-                   [row + before for part, before in zip(parts, rows_before) for row in part.pair_rows],
-                   list(chain.from_iterable(part.dom_keys for part in parts)),
-                   np.concatenate([part.dom_of_row + before for part, before in zip(parts, keys_before)]))
 
 
 def _hashed_rows(tokens: _Tokens, n_hashed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -735,23 +718,40 @@ def _stacked_features(pages: Sequence[_PageAndLanguage],
     """The dense columns of all pages, stacked, and the row and column of every hashed column set to 1.0."""
     dense, rows, columns = [], [], []
     first_row = 0
-    # Tokens are hashed for some pages at a time: a training set's at once would take several times
-    # the memory of its matrix.
+    # Pages are read some at a time: a training set's at once would take several times the memory of
+    # its matrix.
     for group in _page_groups(pages, _HASH_SLICE):
         group_dense, (group_rows, group_columns) = _group_features(group, n_hashed)
         group_rows += first_row
-        dense.extend(group_dense)
+        dense.append(group_dense)
         rows.append(group_rows)
         columns.append(group_columns)
-        first_row += sum(len(paras) for paras, _ in group)
+        first_row += len(group_dense)
     return np.vstack(dense), np.concatenate(rows), np.concatenate(columns)
 
 
 def _group_features(group: Sequence[_PageAndLanguage],
-                    n_hashed: int) -> tuple[list[np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """Each page's dense columns, and the rows and columns of the group's hashed columns set to 1.0."""
-    dense, tokens = zip(*[_page_features(paras, lang) for paras, lang in group])
-    return list(dense), _hashed_rows(_joined_tokens(tokens), n_hashed)
+                    n_hashed: int) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """The dense columns of consecutive pages, and the rows and columns of their hashed columns set to 1.0.
+
+    What reads one paragraph at a time (text shape, DOM, kind, tokens) runs over all of the pages'
+    paragraphs at once, which saves its fixed cost per call on small pages; what reads a page
+    (positions, languages, neighbours, containers, article words) sees each page apart.
+    """
+    paras = [p for page, _ in group for p in page]
+    text = _read_page(paras)
+    dense = np.zeros((len(paras), N_DENSE), dtype=np.float64)
+    chars = _row_columns(text, dense)
+    kind_of = _Distinct(text.kinds).of
+    bounds = np.cumsum([0] + [len(page) for page, _ in group]).tolist()
+    for (page, lang), a, b in zip(group, bounds[:-1], bounds[1:]):
+        _page_dense(page, lang, dense[a:b], chars[a:b], kind_of[a:b])
+    tokens = _page_tokens(text)
+    bodyish = ((dense[:, _LOG_CHARS] > _LOG_BODYISH_CHARS) & (dense[:, _ENDS_SENTENCE] > 0)
+               & (dense[:, _FIRST_DOM] < 1.0))
+    page_of_row = np.repeat(np.arange(len(group), dtype=np.int64), np.diff(bounds))
+    dense[:, _ARTICLE_WORDS] = _article_words(tokens, bodyish, page_of_row)
+    return dense, _hashed_rows(tokens, n_hashed)
 
 
 def _page_groups(pages: Sequence[_PageAndLanguage], size: int) -> Iterator[list[_PageAndLanguage]]:

@@ -97,3 +97,30 @@ def test_indic_words_keep_their_vowel_signs():
     assert words("यह सीमारेखा का हिस्सा है") == ["यह", "सीमारेखा", "का", "हिस्सा", "है"]
     assert words("নদীপথে নতুন ফেরি") == ["নদীপথে", "নতুন", "ফেরি"]
     assert words("naïve café, 2024") == ["naïve", "café", "2024"]
+
+
+def test_pages_featurized_together_get_exactly_the_rows_each_gets_alone():
+    """Batches (clean_many, training) read many pages in one call; no page may see another's text."""
+    import json
+    from pathlib import Path
+
+    import numpy as np
+    from cleaner.segment_text import segment_text
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    pages = [json.loads(line) for name in ("pages.jsonl", "notice_pages.jsonl")
+             for line in (corpus / name).read_text(encoding="utf-8").splitlines()][:40]
+    segmented = [segment_html(p["page"]).paragraphs if p["kind"] == "html" else segment_text(p["page"])
+                 for p in pages]
+    # Pages sharing words and containers, and one whose lower-casing changes its length (İ).
+    segmented.append(segment_text(f"İzmir'de {STORY}\n\nWhat happens next\n\n{STORY}"))
+    featurizer = ParagraphFeaturizer().fit([])
+    together = featurizer.transform([p for page in segmented for p in page])
+    alone = [featurizer.transform(page) for page in segmented]
+    assert together.shape[0] == sum(m.shape[0] for m in alone)
+    start = 0
+    for m in alone:
+        block = together[start:start + m.shape[0]]
+        assert np.array_equal(block.indptr - block.indptr[0], m.indptr)
+        assert np.array_equal(block.indices, m.indices) and np.array_equal(block.data, m.data)
+        start += m.shape[0]
