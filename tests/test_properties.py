@@ -183,3 +183,29 @@ def test_no_exception_but_named_ones_escape_clean():
             cleaner.clean(page)
         except NewsbodyError:
             pass
+
+
+def _alone(page) -> dict:
+    """What clean_many must give for one page: clean's Result, or the error clean raises, or EmptyPage."""
+    try:
+        result = cleaner.clean(page)
+    except NewsbodyError as e:
+        return {"error": type(e).__name__}
+    if not any(ch.isalpha() for p in result.paragraphs for ch in p.text):
+        return {"error": "EmptyPage"}
+    return result.to_dict()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(html_pages(), texts, st.binary(max_size=60), st.sampled_from(FIXED_PAGES)),
+                min_size=1, max_size=20))
+def test_clean_many_gives_each_page_what_clean_gives_it(pages):
+    """Pages cleaned in chunks (the model run once per chunk) lose none, mix none and crash on none."""
+    results = list(cleaner.default_cleaner().clean_many(pages))
+    assert len(results) == len(pages)
+    for page, result in zip(pages, results):
+        expected = _alone(page)
+        if "error" in expected and len(expected) == 1:
+            assert result.error and result.error.startswith(expected["error"]), (page, result.error)
+        else:
+            assert result.ok and dict(result.to_dict(), id=None) == dict(expected, id=None)
