@@ -28,12 +28,15 @@ from .sources import Record
 if TYPE_CHECKING:
     from .api import Cleaner
 
-# Pages cleaned together: the model runs once over a chunk's paragraphs (Cleaner.probabilities_of_pages),
-# which saves most of its fixed cost per call (2.0 → 0.9 ms a page of a few KB; 7.9 → 5.9 ms a 170 KB page).
-# Eight pages get nearly all of that; the byte bound keeps a chunk of large pages from holding much memory
-# (a page over it goes alone: its fixed cost is small beside its own work anyway).
+# Pages cleaned together: the features and the model run once over a chunk's paragraphs
+# (Cleaner.probabilities_of_pages), which saves most of their fixed cost per call on small pages
+# (bench/RESULTS.md, twelfth session). Eight pages get nearly all of that. The byte bound keeps a chunk
+# of large pages from holding much memory (a page over it goes alone), and the paragraph bound keeps
+# the model's arrays (about 5.5 KB a paragraph) within what one page may take: pages are sent to the
+# model together up to this many paragraphs, and a page with more goes alone.
 CHUNK_PAGES = 8
 CHUNK_BYTES = 2_000_000
+BATCH_PARAGRAPHS = 4096
 IN_FLIGHT_PER_WORKER = 2  # chunks read ahead per worker process
 
 
@@ -81,40 +84,62 @@ def clean_record(cleaner: "Cleaner", rec: Record, timeout: Optional[float] = Non
 
 
 def clean_chunk(cleaner: "Cleaner", records: Sequence[Record], timeout: Optional[float] = None) -> list[Result]:
-    """One Result per record, in order, each as `cleaner.clean` gives it; the model runs once over all.
+    """One Result per record, in order, each as `cleaner.clean` gives it; the model runs once over
+    consecutive pages of up to BATCH_PARAGRAPHS paragraphs in all.
 
     Each page is segmented and decided alone, under its own CPU limit (timeout seconds for the two
-    together), so one bad page fails alone. Should the shared model call fail or overrun the pages'
-    limits together, each page goes through the model alone, where its own limit applies.
+    together), so one bad page fails alone. Should a shared model call fail or overrun the pages'
+    limits together, each of its pages goes through the model alone, where its own limit applies.
     """
-    staged: list[tuple[Any, float]] = []
-    for rec in records:
+    results: list[Optional[Result]] = [None] * len(records)
+    waiting: list[tuple[int, Segmented, float]] = []   # readable pages segmented, not yet through the model
+    size = 0
+    for i, rec in enumerate(records):
         if rec.error is not None:
-            staged.append((Result.failed(rec.error, id=rec.id, url=rec.url), 0.0))
+            results[i] = Result.failed(rec.error, id=rec.id, url=rec.url)
             continue
         start = time.process_time()
         seg = _attempt(rec, timeout, lambda rec=rec: cleaner.segment(rec.page, kind=rec.kind, charset=rec.charset))
-        staged.append((seg, time.process_time() - start))
-    to_model = [seg for seg, _ in staged if isinstance(seg, Segmented) and readable(seg)]
-    shared: dict[int, list] = {}
-    if len(to_model) > 1:
-        try:
-            with cpu_time_limit(timeout and timeout * len(to_model)):
-                probs = cleaner.probabilities_of_pages([seg.paragraphs for seg in to_model])
-            shared = {id(seg): p for seg, p in zip(to_model, probs)}
-        except Exception:  # noqa: BLE001 - found again, and pinned on its page, when each page goes alone
-            shared = {}
-    results = []
-    for rec, (seg, used) in zip(records, staged):
+        used = time.process_time() - start
         if isinstance(seg, Result):
-            results.append(seg)
-            continue
-        left = None if not timeout else max(timeout - used, 0.001)
-        result = _attempt(rec, left, lambda rec=rec, seg=seg: cleaner.finish(
-            seg, shared[id(seg)] if id(seg) in shared else
-            cleaner.probabilities(seg.paragraphs) if readable(seg) else None, url=rec.url))
-        results.append(_checked(result, rec))
-    return results
+            results[i] = seg
+        elif not readable(seg):
+            results[i] = _finished(cleaner, rec, seg, None, timeout, used)
+        else:
+            if waiting and size + len(seg.paragraphs) > BATCH_PARAGRAPHS:
+                _through_model(cleaner, records, waiting, timeout, results)
+                waiting, size = [], 0
+            waiting.append((i, seg, used))
+            size += len(seg.paragraphs)
+    if waiting:
+        _through_model(cleaner, records, waiting, timeout, results)
+    return results  # type: ignore[return-value]  # every slot is set
+
+
+def _through_model(cleaner: "Cleaner", records: Sequence[Record], waiting: list[tuple[int, Segmented, float]],
+                   timeout: Optional[float], results: list[Optional[Result]]) -> None:
+    """Set the Results of the waiting pages: their P(label) from one model call, then each decided alone."""
+    shared: Optional[list] = None
+    if len(waiting) > 1:
+        try:
+            with cpu_time_limit(timeout and timeout * len(waiting)):
+                shared = cleaner.probabilities_of_pages([seg.paragraphs for _, seg, _ in waiting])
+        except Exception:  # noqa: BLE001 - found again, and pinned on its page, when each page goes alone
+            shared = None
+    for k, (i, seg, used) in enumerate(waiting):
+        results[i] = _finished(cleaner, records[i], seg, shared[k] if shared is not None else _ALONE, timeout, used)
+
+
+_ALONE = object()  # as probabilities for _finished: the page goes through the model by itself
+
+
+def _finished(cleaner: "Cleaner", rec: Record, seg: Segmented, probs: Any, timeout: Optional[float],
+              used: float) -> Result:
+    """The page's Result from its P(label) (None: it has no letters), within what is left of its CPU limit."""
+    left = None if not timeout else max(timeout - used, 0.001)
+    result = _attempt(rec, left, lambda: cleaner.finish(
+        seg, cleaner.probabilities(seg.paragraphs) if probs is _ALONE else probs, url=rec.url))
+    return _checked(result, rec)
 
 
 def _attempt(rec: Record, seconds: Optional[float], work: Callable[[], Any]) -> Any:

@@ -207,6 +207,23 @@ def test_the_model_run_over_several_pages_gives_each_page_its_own_numbers(cleane
     assert cleaner_default.probabilities_of_pages(parts) == [cleaner_default.probabilities(p) for p in parts]
 
 
+def test_the_model_sees_at_most_batch_paragraphs_at_once_unless_one_page_has_more(cleaner_default, monkeypatch):
+    pages = [p["html"] for p in corpus_pages()[:16]]
+    expected = [r.to_dict() for r in cleaner_default.clean_many(pages)]
+    calls = []
+    real = type(cleaner_default).probabilities_of_pages
+
+    def counted(self, many):
+        calls.append([len(paras) for paras in many])
+        return real(self, many)
+
+    monkeypatch.setattr(type(cleaner_default), "probabilities_of_pages", counted)
+    monkeypatch.setattr(batch, "BATCH_PARAGRAPHS", 40)
+    assert [r.to_dict() for r in cleaner_default.clean_many(pages)] == expected
+    assert sum(map(len, calls)) == len(pages) and any(len(sizes) > 1 for sizes in calls)
+    assert all(sum(sizes) <= 40 or len(sizes) == 1 for sizes in calls), calls
+
+
 def test_a_page_the_model_fails_on_is_an_error_record_and_its_chunk_is_still_cleaned(cleaner_default, monkeypatch):
     pages = [p["html"] for p in corpus_pages()[:5]]
     expected = [r.text for r in cleaner_default.clean_many(pages)]
