@@ -46,7 +46,7 @@ def clean_records(cleaner: "Cleaner", records: Iterable[Record], *, workers: int
     """One Result per record, in input order."""
     if workers == 1:
         for chunk in chunks(records):
-            for result in clean_chunk(cleaner, chunk, timeout):
+            for result in cleaned_in_order(cleaner, chunk, timeout):
                 yield result if explain else dataclasses.replace(result, paragraphs=result.kept)
     else:
         yield from _pooled(cleaner.spec, records, workers, timeout, explain, pool)
@@ -84,8 +84,14 @@ def clean_record(cleaner: "Cleaner", rec: Record, timeout: Optional[float] = Non
 
 
 def clean_chunk(cleaner: "Cleaner", records: Sequence[Record], timeout: Optional[float] = None) -> list[Result]:
-    """One Result per record, in order, each as `cleaner.clean` gives it; the model runs once over
-    consecutive pages of up to BATCH_PARAGRAPHS paragraphs in all.
+    """One Result per record, in order, each as `cleaner.clean` gives it (see cleaned_in_order)."""
+    return list(cleaned_in_order(cleaner, records, timeout))
+
+
+def cleaned_in_order(cleaner: "Cleaner", records: Sequence[Record], timeout: Optional[float] = None) -> Iterator[Result]:
+    """One Result per record, in order, each as `cleaner.clean` gives it, each yielded as soon as it and
+    those before it are done; the model runs once over consecutive pages of up to BATCH_PARAGRAPHS
+    paragraphs in all.
 
     Each page is segmented and decided alone, under its own CPU limit (timeout seconds for the two
     together), so one bad page fails alone. Should a shared model call fail or overrun the pages'
@@ -93,27 +99,37 @@ def clean_chunk(cleaner: "Cleaner", records: Sequence[Record], timeout: Optional
     """
     results: list[Optional[Result]] = [None] * len(records)
     waiting: list[tuple[int, Segmented, float]] = []   # readable pages segmented, not yet through the model
-    size = 0
+    size = done = 0
     for i, rec in enumerate(records):
         if rec.error is not None:
             results[i] = Result.failed(rec.error, id=rec.id, url=rec.url)
-            continue
-        start = time.process_time()
-        seg = _attempt(rec, timeout, lambda rec=rec: cleaner.segment(rec.page, kind=rec.kind, charset=rec.charset))
-        used = time.process_time() - start
-        if isinstance(seg, Result):
-            results[i] = seg
-        elif not readable(seg):
-            results[i] = _finished(cleaner, rec, seg, None, timeout, used)
         else:
-            if waiting and size + len(seg.paragraphs) > BATCH_PARAGRAPHS:
-                _through_model(cleaner, records, waiting, timeout, results)
-                waiting, size = [], 0
-            waiting.append((i, seg, used))
-            size += len(seg.paragraphs)
+            start = time.process_time()
+            seg = _attempt(rec, timeout, lambda rec=rec: cleaner.segment(rec.page, kind=rec.kind, charset=rec.charset))
+            used = time.process_time() - start
+            if isinstance(seg, Result):
+                results[i] = seg
+            elif not readable(seg):
+                results[i] = _finished(cleaner, rec, seg, None, timeout, used)
+            else:
+                if waiting and size + len(seg.paragraphs) > BATCH_PARAGRAPHS:
+                    _through_model(cleaner, records, waiting, timeout, results)
+                    waiting, size = [], 0
+                waiting.append((i, seg, used))
+                size += len(seg.paragraphs)
+                if size >= BATCH_PARAGRAPHS:   # a large page goes through the model at once, alone
+                    _through_model(cleaner, records, waiting, timeout, results)
+                    waiting, size = [], 0
+            seg = None  # not kept alive by this frame while the next page is cleaned
+        # Hand on what is done, so a caller can drop a large page's Result before the next is cleaned.
+        while done < len(records) and results[done] is not None:
+            yield results[done]  # type: ignore[misc]
+            results[done] = None
+            done += 1
     if waiting:
         _through_model(cleaner, records, waiting, timeout, results)
-    return results  # type: ignore[return-value]  # every slot is set
+    for k in range(done, len(records)):
+        yield results[k]  # type: ignore[misc]
 
 
 def _through_model(cleaner: "Cleaner", records: Sequence[Record], waiting: list[tuple[int, Segmented, float]],
