@@ -20,6 +20,7 @@ from scrapy.utils.test import get_crawler  # noqa: E402
 
 import cleaner  # noqa: E402
 from cleaner.integrations.scrapy import NewsbodyPipeline, ThreadedNewsbodyPipeline  # noqa: E402
+from itemadapter import ItemAdapter  # noqa: E402
 from conftest import EXAMPLE, ROOT, shared_file  # noqa: E402
 
 PIPELINE = "cleaner.integrations.scrapy.NewsbodyPipeline"
@@ -162,6 +163,84 @@ def test_the_threaded_pipeline_cleans_the_same_outside_a_crawl():
     item = asyncio.run(p.process_item({"html": page}))
     assert item["text"] == cleaner.Cleaner().clean(page).text
 
+
+
+def _corpus_pages(n: int) -> list[str]:
+    """The first n pages (HTML and plain text) of the project's own corpus."""
+    from test_batch import corpus_pages
+    return [p["html"] for p in corpus_pages()[:n]]
+
+
+def _run_queued(p: ThreadedNewsbodyPipeline, pages: list[str], monkeypatch) -> list:
+    """Queue every page before the cleaning thread starts, run it to the end; what each item got back."""
+    from twisted.internet import reactor
+    from twisted.internet.defer import Deferred
+    # No reactor runs here: the thread's hand-backs are made where they are called.
+    monkeypatch.setattr(reactor, "callFromThread", lambda f, *args: f(*args))
+    got: list = [None] * len(pages)
+    for i, page in enumerate(pages):
+        done = Deferred()
+        done.addCallbacks(lambda r, i=i: got.__setitem__(i, r), lambda f, i=i: got.__setitem__(i, f.value))
+        p._queue.put((p.record_for(ItemAdapter({"html": page, "url": f"https://example.org/{i}"})), done))
+    p.open_spider()
+    p.close_spider()   # returns once every queued item is cleaned
+    return got
+
+
+def test_the_threaded_pipeline_cleans_queued_items_together_each_as_clean_gives_it(monkeypatch):
+    pages = _corpus_pages(11) + ["", "<html><body><nav>Home</nav></body></html>"]
+    c = cleaner.Cleaner()
+    expected = [c.clean(page) if page else None for page in pages]
+    p = ThreadedNewsbodyPipeline(cleaner=c)
+    sizes = []
+    real = type(c).probabilities_of_pages
+
+    def counted(self, many):
+        sizes.append(len(many))
+        return real(self, many)
+
+    monkeypatch.setattr(type(c), "probabilities_of_pages", counted)
+    got = _run_queued(p, pages, monkeypatch)
+    assert max(sizes) > 1 and sum(sizes) < len(pages)    # pages went through the model together
+    for page, want, result in zip(pages, expected, got):
+        if want is None:
+            assert "EmptyPage" in result.error
+        else:
+            assert [(q.text, q.p_body, q.reason) for q in result.paragraphs] == \
+                   [(q.text, q.p_body, q.reason) for q in want.paragraphs]
+            assert result.text == want.text and result.language == want.language
+
+
+def test_with_batch_pages_1_the_threaded_pipeline_cleans_item_by_item(monkeypatch):
+    pages = _corpus_pages(4)
+    c = cleaner.Cleaner()
+    p = ThreadedNewsbodyPipeline(cleaner=c)
+    p.batch_pages = 1
+    sizes = []
+    real = type(c).probabilities_of_pages
+    monkeypatch.setattr(type(c), "probabilities_of_pages", lambda self, many: sizes.append(len(many)) or real(self, many))
+    got = _run_queued(p, pages, monkeypatch)
+    assert sizes == [1, 1, 1, 1] and [r.text for r in got] == [c.clean(page).text for page in pages]
+
+
+def test_a_failure_of_the_cleaning_thread_fails_its_items_and_the_thread_goes_on(monkeypatch):
+    from cleaner.integrations import scrapy as integration
+    pages = _corpus_pages(3)
+    p = ThreadedNewsbodyPipeline(cleaner=cleaner.Cleaner())
+    p.batch_pages = 2
+    real = integration.cleaned_in_order
+    calls = []
+
+    def broken_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("a bug in the batch path")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(integration, "cleaned_in_order", broken_once)
+    got = _run_queued(p, pages, monkeypatch)
+    assert [type(r).__name__ for r in got] == ["RuntimeError", "RuntimeError", "Result"]
+    assert got[2].text == cleaner.Cleaner().clean(pages[2]).text
 
 # --- a real crawl --------------------------------------------------------------------------------------
 
