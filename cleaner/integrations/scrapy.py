@@ -317,9 +317,9 @@ class ThreadedNewsbodyPipeline(NewsbodyPipeline):
                     break
                 waiting.append(queued)
             pending = iter(done for _, done in waiting)
-            reactor.callFromThread(self._inc, "chunks")
             try:
                 for chunk in chunks(record for record, _ in waiting):
+                    reactor.callFromThread(self._inc, "chunks")
                     for result in cleaned_in_order(self.cleaner, chunk, self.options.timeout):
                         reactor.callFromThread(next(pending).callback, result)
             except Exception:  # noqa: BLE001 - a bug of ours: fail these items, not the thread
