@@ -90,6 +90,29 @@ def segment(page: Any, *, kind: str = "auto", settings: Settings = Settings(),
     return Segmented(paragraphs, kind, title_hint, language)
 
 
+class _Loading:
+    """work() in a thread of its own; wait() joins it and raises what it raised."""
+
+    def __init__(self, work: Any):
+        self._error: Optional[BaseException] = None
+
+        def run() -> None:
+            try:
+                work()
+            except BaseException as e:  # noqa: BLE001 - handed to the caller by wait()
+                self._error = e
+
+        self._thread = threading.Thread(target=run, name="newsbody-load", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        """Block until the work is done; raise its exception, if any."""
+        self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+
 class Cleaner:
     """Loads the model once and cleans many pages with the same settings."""
 
@@ -104,10 +127,16 @@ class Cleaner:
                                  ((languages,) if isinstance(languages, str) else tuple(languages)) if languages is not None else None, max_bytes, single_language,
                                  subheadings, comments)
         # Fail now on a bad backend or language, and load the language model now: the first page
-        # must not pay for it (nor run over a per-page time limit because of it).
-        get_backend(lang_backend, self.settings.languages).detect("newsbody loads its language model")
-        # A path the caller names explicitly is trusted: they chose to run it.
-        self.model, self.card = load_model(model, trusted=model is not None)
+        # must not pay for it (nor run over a per-page time limit because of it). It loads beside the
+        # classifier: the first process on a machine unpacks py3langid's lzma-compressed model, and
+        # lzma lets go of the GIL meanwhile.
+        language = _Loading(lambda: get_backend(lang_backend, self.settings.languages).detect(
+            "newsbody loads its language model"))
+        try:
+            # A path the caller names explicitly is trusted: they chose to run it.
+            self.model, self.card = load_model(model, trusted=model is not None)
+        finally:
+            language.wait()     # a language error is raised first, as when the two loaded in turn
         self.classes = [str(c) for c in self.model.classes_]
         self.threshold = thresholds_for(self.card)[self.settings.preset]
         # What a worker process needs to build the same Cleaner (clean_many with workers > 1).

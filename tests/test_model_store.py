@@ -50,6 +50,15 @@ def test_truncated_model_is_refused(model_copy):
         cleaner.Cleaner(model_copy)
 
 
+
+def test_with_a_bad_language_and_a_bad_model_the_language_error_comes_first(model_copy):
+    # The two load side by side; the error is the one a user met when they loaded in turn.
+    model_copy.write_bytes(model_copy.read_bytes()[:1000])
+    with pytest.raises(errors.ConfigError, match="xx"):
+        cleaner.Cleaner(model_copy, languages=["en", "xx"])
+    with pytest.raises(errors.ModelError):
+        cleaner.Cleaner(model_copy, languages=["en", "de"])
+
 def test_model_from_another_sklearn_version_is_refused(model_copy):
     card_path = model_copy.with_suffix(".json")
     card = json.loads(card_path.read_text())
