@@ -130,6 +130,10 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=None, help="only the first N pages")
     ap.add_argument("--rounds", type=int, default=2)
     args = ap.parse_args()
+    try:
+        import scrapy  # noqa: F401 - the crawls run it in subprocesses
+    except ImportError:
+        sys.exit("bench/scrapy_batch.py crawls with Scrapy: pip install 'newsbody[scrapy]'")
     pages = pages_for(args.page_set, args.pages)
     cpus = sorted(os.sched_getaffinity(0))
     crawl_cpu = cpus[-1]
