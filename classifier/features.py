@@ -20,12 +20,13 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .align import META_MAX_WORDS, SIGNAL_WORDS, is_byline_or_date
+from .concepts import concept_columns
 from .pagetext import CharClasses, PageChars, hash_tokens
 
 if TYPE_CHECKING:  # classifier sees only Paragraph data, never cleaner's pipeline
     from cleaner.paragraph import DomContext, Paragraph
 
-FEATURE_VERSION = 9
+FEATURE_VERSION = 10
 
 KINDS = ("p", "h1", "h2", "h3", "hx", "li", "td", "div", "pre", "blockquote", "caption",
          "button", "option", "dt", "text", "other")
@@ -87,6 +88,7 @@ DENSE_NAMES = [
     "dist_longest", "mass_before", "mass_after", "run_long",
     "in_core50", "in_core80", "in_best", "in_best_parent",
     "article_words",
+    "consent_concepts", "prompt_concepts", "concept_words",
     "lang_key",  # an id of the paragraph's language for grouping in the model, not a feature itself
 ]
 N_DENSE = len(DENSE_NAMES)
@@ -156,6 +158,10 @@ class _Page(NamedTuple):
 # line ending in one ("Կարդացեք նաև:", read also:) stays a label.
 _ARMENIAN_COLON = re.compile(r"(?<=[\u0531-\u0556\u0561-\u0587]):")
 ARMENIAN_PROSE_CHARS = 80
+# Ukrainian and Belarusian write an apostrophe inside words (суб'єкт, п’ять), typed as ' or ’, which re's \w
+# does not match: the word would become two tokens that are not words. Between Cyrillic letters it is read as
+# U+02BC, the letter Unicode gives that apostrophe, so the word stays one token.
+_CYRILLIC_APOSTROPHE = re.compile(r"(?<=[\u0400-\u04ff])['’](?=[\u0400-\u04ff])")
 
 
 def _read_page(paras: Sequence["Paragraph"]) -> _Page:
@@ -163,6 +169,8 @@ def _read_page(paras: Sequence["Paragraph"]) -> _Page:
     texts = [p.text for p in paras]
     shaped = [_ARMENIAN_COLON.sub("։", t) if len(t) >= ARMENIAN_PROSE_CHARS and ":" in t and not t.isascii() else t
               for t in texts]
+    shaped = [_CYRILLIC_APOSTROPHE.sub("\u02bc", t) if not t.isascii() and ("'" in t or "’" in t) else t
+              for t in shaped]
     chars = PageChars(shaped, _CHARS)
     return _Page(paras, texts, [p.dom for p in paras], [p.kind for p in paras], chars, _word_runs(chars))
 
@@ -384,6 +392,7 @@ _LOG_WORDS = DENSE_NAMES.index("log_words")
 _ENDS_SENTENCE = DENSE_NAMES.index("ends_sentence")
 _COMMAS_PER_WORD = DENSE_NAMES.index("commas_per_word")
 _ARTICLE_WORDS = DENSE_NAMES.index("article_words")
+_CONCEPTS = DENSE_NAMES.index("consent_concepts")
 _DOM_FIELDS = attrgetter("link_share", "depth", "in_nav", "in_header", "in_footer", "in_aside", "in_form",
                          "in_article")
 _GROUP = attrgetter("group")
@@ -543,6 +552,7 @@ class _Tokens(NamedTuple):
     pair_rows: list[int]       # those paragraphs
     dom_keys: list[DomKey]     # distinct, a page repeats its containers' class tokens: each is hashed once
     dom_of_row: np.ndarray     # each paragraph's index into dom_keys
+    no_space_texts: dict[int, str]  # lower-cased texts of the paragraphs holding scripts written without spaces
 
 
 def _page_tokens(page: _Page) -> _Tokens:
@@ -555,19 +565,21 @@ def _page_tokens(page: _Page) -> _Tokens:
         lengths, counts = runs.lengths, runs.counts
         lowered_texts = None
     else:
-        lowered_texts = list(map(str.lower, page.texts))
+        lowered_texts = [chars.text[a:a + n].lower()   # the texts as shaped for the features
+                         for a, n in zip(chars.starts.tolist(), chars.lengths.tolist())]
         per_text = list(map(_WORD.findall, lowered_texts))
         words = list(chain.from_iterable(per_text))
         lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
         counts = np.fromiter(map(len, per_text), dtype=np.int64, count=len(per_text))
     pair_rows, pairs = [], []
+    no_space_texts = {}
     for i in np.flatnonzero(chars.count("no_space")).tolist():  # the others have no pairs
-        lowered = chars.lowered_text(i) if lowered_texts is None else lowered_texts[i]
+        lowered = no_space_texts[i] = chars.lowered_text(i) if lowered_texts is None else lowered_texts[i]
         if paragraph_pairs := _cjk_pairs(lowered):
             pair_rows.append(i)
             pairs.append(paragraph_pairs)
     dom_keys = _Distinct(list(zip(map(_TOKENS, page.doms), map(_TAG_PATH, page.doms), page.kinds)))
-    return _Tokens(words, lengths, counts, pairs, pair_rows, dom_keys.names, dom_keys.of)
+    return _Tokens(words, lengths, counts, pairs, pair_rows, dom_keys.names, dom_keys.of, no_space_texts)
 
 
 def _hashed_rows(tokens: _Tokens, n_hashed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -751,6 +763,7 @@ def _group_features(group: Sequence[_PageAndLanguage],
                & (dense[:, _FIRST_DOM] < 1.0))
     page_of_row = np.repeat(np.arange(len(group), dtype=np.int64), np.diff(bounds))
     dense[:, _ARTICLE_WORDS] = _article_words(tokens, bodyish, page_of_row)
+    dense[:, _CONCEPTS:_CONCEPTS + 3] = concept_columns(tokens.words, tokens.word_counts, tokens.no_space_texts)
     return dense, _hashed_rows(tokens, n_hashed)
 
 

@@ -124,3 +124,17 @@ def test_pages_featurized_together_get_exactly_the_rows_each_gets_alone():
         assert np.array_equal(block.indptr - block.indptr[0], m.indptr)
         assert np.array_equal(block.indices, m.indices) and np.array_equal(block.data, m.data)
         start += m.shape[0]
+
+
+def test_a_ukrainian_apostrophe_is_part_of_its_word():
+    from cleaner.segment_text import segment_text
+    # The same sentence with the apostrophe typed as ', as ’ and as U+02BC (the letter Unicode gives it).
+    sentence = "Ці враження суб{0}єктивні, а візерунки з сап{0}янових витинанок — лише прикраса."
+    paragraphs = [p for a in ("'", "’", "\u02bc") for p in segment_text(sentence.format(a))]  # three pages
+    X = ParagraphFeaturizer().fit(paragraphs).transform(paragraphs)
+    assert (X[0] != X[2]).nnz == 0 and (X[1] != X[2]).nnz == 0
+    # An apostrophe elsewhere still separates words: "council's" is not one word.
+    plain = segment_text("The council's budget.\n\nThe council\u02bcs budget.")
+    Y = ParagraphFeaturizer().fit(plain).transform(plain).toarray()[:, :N_DENSE]
+    words = DENSE_NAMES.index("log_words")
+    assert Y[0, words] > Y[1, words]
