@@ -20,7 +20,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .align import META_MAX_WORDS, SIGNAL_WORDS, is_byline_or_date
-from .concepts import concept_columns
+from .concepts import COLUMNS as CONCEPT_COLUMNS, concept_columns
 from .pagetext import CharClasses, PageChars, hash_tokens
 
 if TYPE_CHECKING:  # classifier sees only Paragraph data, never cleaner's pipeline
@@ -88,7 +88,7 @@ DENSE_NAMES = [
     "dist_longest", "mass_before", "mass_after", "run_long",
     "in_core50", "in_core80", "in_best", "in_best_parent",
     "article_words",
-    "consent_concepts", "prompt_concepts", "concept_words",
+    *CONCEPT_COLUMNS,
     "lang_key",  # an id of the paragraph's language for grouping in the model, not a feature itself
 ]
 N_DENSE = len(DENSE_NAMES)
@@ -763,7 +763,7 @@ def _group_features(group: Sequence[_PageAndLanguage],
                & (dense[:, _FIRST_DOM] < 1.0))
     page_of_row = np.repeat(np.arange(len(group), dtype=np.int64), np.diff(bounds))
     dense[:, _ARTICLE_WORDS] = _article_words(tokens, bodyish, page_of_row)
-    dense[:, _CONCEPTS:_CONCEPTS + 3] = concept_columns(tokens.words, tokens.word_counts, tokens.no_space_texts)
+    dense[:, _CONCEPTS:_CONCEPTS + len(CONCEPT_COLUMNS)] = concept_columns(tokens.words, tokens.word_counts, tokens.no_space_texts)
     return dense, _hashed_rows(tokens, n_hashed)
 
 

@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from classifier.concepts import (CONCEPTS, LEXICON_FILE, NO_SPACE_LANGUAGES, ConceptLexicon, concept_columns,
+from classifier.concepts import (COLUMNS, CONCEPTS, LEXICON_FILE, NO_SPACE_LANGUAGES, ConceptLexicon, concept_columns,
                                  default_lexicon)
 from cleaner.paragraph import DomContext, Paragraph
 from classifier.features import DENSE_NAMES, ParagraphFeaturizer
@@ -58,6 +58,7 @@ def test_columns_count_distinct_concepts_per_paragraph():
                    "The council consented to the plan.",
                    "我们尊重您的隐私，并征求您的同意。",
                    "Sign up to our newsletters", ""], lexicon)
+    assert out.shape == (5, len(COLUMNS))
     assert out[:, 0].tolist() == [3, 1, 2, 0, 0]
     assert out[:, 1].tolist() == [0, 0, 0, 1, 0]
     assert out[0, 2] == pytest.approx(5 / 13)
