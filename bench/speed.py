@@ -213,7 +213,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, help="at most N pages (default: every dev page)")
     ap.add_argument("--page-set", choices=("dev", "small"), default="dev",
-                    help="dev: the dev splits' pages (about 170 KB each); small: the held-out multilingual "
+                    help="dev: the dev splits' pages (86 KB of HTML on average); small: the held-out multilingual "
                          "pages as HTML (a few KB each, 45 languages × 10)")
     ap.add_argument("--rounds", type=int, default=3, help="passes over the pages (default 3)")
     ap.add_argument("--lang-backend", default="py3langid")
